@@ -1,0 +1,3 @@
+// The API's types: one zod schema per request/response, imported by the server (validation,
+// OpenAPI) and by the add-ins and console (typed client, form validation). One line per file.
+export * from './common.schemas';
