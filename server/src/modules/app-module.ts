@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
+  /** Which database the server runs on; demo-only behaviour (demo sign-in) needs `in-process`. */
+  databaseKind?: 'external' | 'memory-server' | 'in-process';
 }
 
 /**
