@@ -1,0 +1,66 @@
+import type { KeyValueStore } from '../host/extension-storage';
+
+// What the user set on the options page, kept in storage.local (survives restarts; the event
+// page re-reads it on every wake-up).
+
+export type ContactSyncScope = 'own' | 'opportunities' | 'team';
+
+export interface EntraSignIn {
+  kind: 'entra';
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  account?: string;
+}
+
+export interface ApiTokenSignIn {
+  kind: 'api-token';
+  token: string;
+}
+
+export type SignIn = EntraSignIn | ApiTokenSignIn;
+
+export interface SyncSettings {
+  enabled: boolean;
+  intervalMinutes: number;
+  scope: ContactSyncScope;
+}
+
+export interface ExtensionSettings {
+  serverUrl?: string;
+  signIn?: SignIn;
+  sync: SyncSettings;
+}
+
+export const defaultSyncSettings: SyncSettings = { enabled: true, intervalMinutes: 15, scope: 'own' };
+export const syncIntervalChoices = [5, 15, 30, 60] as const;
+
+const settingsKey = 'settings';
+const deviceIdKey = 'deviceId';
+
+export async function loadSettings(store: KeyValueStore): Promise<ExtensionSettings> {
+  const stored = await store.get<Partial<ExtensionSettings>>(settingsKey);
+  return { ...stored, sync: { ...defaultSyncSettings, ...stored?.sync } };
+}
+
+export async function updateSettings(
+  store: KeyValueStore,
+  change: (current: ExtensionSettings) => ExtensionSettings,
+): Promise<ExtensionSettings> {
+  return store.update<ExtensionSettings>(settingsKey, (current) =>
+    change({ ...current, sync: { ...defaultSyncSettings, ...current?.sync } }),
+  );
+}
+
+/**
+ * A random id made on first run and kept with the profile: the server tells two profiles (or
+ * two machines) of the same user apart by it, so their address books never overwrite each other's
+ * sync state.
+ */
+export async function deviceId(store: KeyValueStore, randomId: () => string = () => crypto.randomUUID()): Promise<string> {
+  return store.update<string>(deviceIdKey, (current) => current ?? `tb-${randomId()}`);
+}
