@@ -1,6 +1,10 @@
 // The API's types: one zod schema per request/response, imported by the server (validation,
 // OpenAPI) and by the add-ins and console (typed client, form validation). One line per file.
 export * from './common.schemas';
+export * from './auth.schemas';
+export * from './user.schemas';
+export * from './token.schemas';
+export * from './audit.schemas';
 export * from './contact-sync.schemas';
 export * from './mail.schemas';
 export * from './message.schemas';

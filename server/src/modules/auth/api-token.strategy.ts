@@ -1,0 +1,27 @@
+import type { Request } from 'express';
+import { Strategy } from 'passport-strategy';
+import { buildActor } from './actor-factory';
+import { findUserByApiToken } from './api-token.service';
+import { invalidTokenChallenge, readRequestCredentials } from './bearer-token';
+
+/** Personal API tokens (`Authorization: Bearer icrm_…`) as a passport strategy. */
+export class ApiTokenStrategy extends Strategy {
+  readonly name = 'api-token';
+
+  override authenticate(req: Request): void {
+    const credentials = readRequestCredentials(req);
+    if (credentials.kind !== 'bearer') {
+      this.fail(invalidTokenChallenge, 401);
+      return;
+    }
+    findUserByApiToken(credentials.token)
+      .then(async (found) => {
+        if (!found) {
+          this.fail(invalidTokenChallenge, 401);
+          return;
+        }
+        this.success(await buildActor(found.user, 'api-token', found.tokenId));
+      })
+      .catch((error: unknown) => this.error(error as Error));
+  }
+}
