@@ -1,0 +1,436 @@
+import type { z } from 'zod';
+import { meSchema, type Me } from '../schemas/auth.schemas';
+import { errorResponseSchema, fieldIssueSchema } from '../schemas/common.schemas';
+import {
+  contactSyncFeedResponseSchema,
+  contactSyncPushResponseSchema,
+  type ContactSyncFeedQuery,
+  type ContactSyncFeedResponse,
+  type ContactSyncPushBody,
+  type ContactSyncPushResponse,
+} from '../schemas/contact-sync.schemas';
+import { leadListResponseSchema } from '../schemas/lead.schemas';
+import {
+  mailContactResponseSchema,
+  mailContextResponseSchema,
+  mailLogResponseSchema,
+  mailToOpportunityBatchResponseSchema,
+  mailToOpportunityResponseSchema,
+  type MailContactBody,
+  type MailContactResponse,
+  type MailContextQuery,
+  type MailContextResponse,
+  type MailLogBody,
+  type MailLogResponse,
+  type MailToOpportunityBatchBody,
+  type MailToOpportunityBatchResponse,
+  type MailToOpportunityBody,
+  type MailToOpportunityResponse,
+} from '../schemas/mail.schemas';
+import { partnerListResponseSchema } from '../schemas/partner.schemas';
+import { ApiError, defaultCodeForStatus } from './api-error';
+import {
+  backoffDelayMs,
+  defaultRetryPolicy,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry-policy';
+
+export const apiPaths = {
+  me: '/api/v1/auth/me',
+  mailContext: '/api/v1/mail/context',
+  mailOpportunities: '/api/v1/mail/opportunities',
+  mailOpportunitiesBatch: '/api/v1/mail/opportunities/batch',
+  mailLog: '/api/v1/mail/log',
+  mailContacts: '/api/v1/mail/contacts',
+  leads: '/api/v1/leads',
+  partners: '/api/v1/partners',
+  syncContacts: '/api/v1/sync/contacts',
+} as const;
+
+export interface ApiClientOptions {
+  /** The CRM's origin, e.g. `https://crm.example.com` (no trailing path). */
+  baseUrl: string;
+  /** Bearer token for each request; `null` = not signed in (the request goes out without one). */
+  getAccessToken: () => Promise<string | null>;
+  fetch?: typeof fetch;
+  /** Per attempt. Default 20 s (uploads: 120 s). */
+  timeoutMs?: number;
+  uploadTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** The raw mail to archive with an upload; sent as the `eml` part of a multipart body. */
+export interface EmlUpload {
+  eml?: Uint8Array | Blob;
+}
+
+export interface SearchQuery {
+  search: string;
+  limit?: number;
+}
+
+interface CallSpec<Schema extends z.ZodType> {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number | readonly string[] | undefined>;
+  json?: unknown;
+  multipart?: { payload: unknown; eml: Uint8Array | Blob };
+  /** GET, or a POST the server documents as idempotent by key: safe to resend. */
+  idempotent: boolean;
+  response: Schema;
+  signal?: AbortSignal;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** Typed client of the CRM API: zod-validated answers, retries for idempotent calls, typed errors. */
+export function createApiClient(options: ApiClientOptions) {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const uploadTimeoutMs = options.uploadTimeoutMs ?? 120_000;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+
+  async function call<Schema extends z.ZodType>(spec: CallSpec<Schema>): Promise<z.output<Schema>> {
+    const maxAttempts = spec.idempotent ? policy.retries + 1 : 1;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await attemptOnce(spec);
+      } catch (error) {
+        const apiError = toApiError(error);
+        const mayRetry = apiError.isTransient && attempt + 1 < maxAttempts && !spec.signal?.aborted;
+        if (!mayRetry) throw apiError;
+        await sleep(backoffDelayMs(attempt, policy, options.random, apiError.retryAfterMs));
+      }
+    }
+  }
+
+  async function attemptOnce<Schema extends z.ZodType>(
+    spec: CallSpec<Schema>,
+  ): Promise<z.output<Schema>> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = await options.getAccessToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let body: BodyInit | undefined;
+    if (spec.multipart) {
+      const form = new FormData();
+      form.append('payload', JSON.stringify(spec.multipart.payload));
+      const eml = spec.multipart.eml;
+      const blob =
+        eml instanceof Blob
+          ? eml
+          : new Blob([eml as Uint8Array<ArrayBuffer>], { type: 'message/rfc822' });
+      form.append('eml', blob, 'mail.eml');
+      body = form;
+    } else if (spec.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(spec.json);
+    }
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(spec.signal?.reason);
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      spec.multipart ? uploadTimeoutMs : timeoutMs,
+    );
+    try {
+      let response: Response;
+      try {
+        response = await fetchImpl(buildUrl(spec.path, spec.query), {
+          method: spec.method,
+          headers,
+          body,
+          signal: controller.signal,
+        });
+      } catch (error) {
+        if (timedOut)
+          throw new ApiError({
+            status: 0,
+            code: 'timeout',
+            message: 'Request timed out',
+            cause: error,
+          });
+        if (spec.signal?.aborted)
+          throw new ApiError({
+            status: 0,
+            code: 'aborted',
+            message: 'Request aborted',
+            cause: error,
+          });
+        throw new ApiError({
+          status: 0,
+          code: 'network',
+          message: `Network error: ${(error as Error).message}`,
+          cause: error,
+        });
+      }
+      const payload = await readJson(response, timedOut);
+      if (!response.ok) throw errorFromResponse(response, payload);
+      const parsed = spec.response.safeParse(payload);
+      if (!parsed.success) {
+        throw new ApiError({
+          status: response.status,
+          code: 'invalid_response',
+          message: `Unexpected response from ${spec.method} ${spec.path}: ${parsed.error.issues
+            .slice(0, 3)
+            .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+            .join('; ')}`,
+        });
+      }
+      return parsed.data;
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  function buildUrl(path: string, query: CallSpec<z.ZodType>['query']): string {
+    const url = new URL(baseUrl + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
+      else url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  const uploadOrJson = <Schema extends z.ZodType>(
+    path: string,
+    payload: unknown,
+    upload: EmlUpload | undefined,
+    response: Schema,
+    signal?: AbortSignal,
+  ) =>
+    call({
+      method: 'POST',
+      path,
+      ...(upload?.eml ? { multipart: { payload, eml: upload.eml } } : { json: payload }),
+      idempotent: true,
+      response,
+      signal,
+    });
+
+  return {
+    /** Who the signed-in user is. */
+    me: (request?: RequestOptions): Promise<Me> =>
+      call({
+        method: 'GET',
+        path: apiPaths.me,
+        idempotent: true,
+        response: meSchema,
+        signal: request?.signal,
+      }),
+
+    /** The sender's CRM card and where this mail or its thread already sits. */
+    mailContext: (
+      query: MailContextQuery,
+      request?: RequestOptions,
+    ): Promise<MailContextResponse> =>
+      call({
+        method: 'GET',
+        path: apiPaths.mailContext,
+        query: {
+          from: query.from,
+          to: toList(query.to),
+          cc: toList(query.cc),
+          messageId: query.messageId,
+          inReplyTo: query.inReplyTo,
+          references: toList(query.references)?.join(' ') || undefined,
+        },
+        idempotent: true,
+        response: mailContextResponseSchema,
+        signal: request?.signal,
+      }),
+
+    /** Idempotent by Message-ID on the server: a resend returns the existing record. */
+    createOpportunityFromMail: (
+      body: MailToOpportunityBody,
+      upload?: EmlUpload,
+      request?: RequestOptions,
+    ): Promise<MailToOpportunityResponse> =>
+      uploadOrJson(
+        apiPaths.mailOpportunities,
+        body,
+        upload,
+        mailToOpportunityResponseSchema,
+        request?.signal,
+      ),
+
+    createOpportunitiesFromMails: (
+      body: MailToOpportunityBatchBody,
+      request?: RequestOptions,
+    ): Promise<MailToOpportunityBatchResponse> =>
+      call({
+        method: 'POST',
+        path: apiPaths.mailOpportunitiesBatch,
+        json: body,
+        idempotent: true,
+        response: mailToOpportunityBatchResponseSchema,
+        signal: request?.signal,
+      }),
+
+    logMail: (
+      body: MailLogBody,
+      upload?: EmlUpload,
+      request?: RequestOptions,
+    ): Promise<MailLogResponse> =>
+      uploadOrJson(apiPaths.mailLog, body, upload, mailLogResponseSchema, request?.signal),
+
+    /** Matches an existing partner by normalized e-mail first: safe to resend. */
+    createContactFromMail: (
+      body: MailContactBody,
+      request?: RequestOptions,
+    ): Promise<MailContactResponse> =>
+      call({
+        method: 'POST',
+        path: apiPaths.mailContacts,
+        json: body,
+        idempotent: true,
+        response: mailContactResponseSchema,
+        signal: request?.signal,
+      }),
+
+    /** Leads and opportunities for "log to existing". */
+    searchLeads: (query: SearchQuery, request?: RequestOptions) =>
+      call({
+        method: 'GET',
+        path: apiPaths.leads,
+        query: { search: query.search, limit: query.limit ?? 20 },
+        idempotent: true,
+        response: leadListResponseSchema,
+        signal: request?.signal,
+      }),
+
+    searchPartners: (query: SearchQuery, request?: RequestOptions) =>
+      call({
+        method: 'GET',
+        path: apiPaths.partners,
+        query: { search: query.search, limit: query.limit ?? 20 },
+        idempotent: true,
+        response: partnerListResponseSchema,
+        signal: request?.signal,
+      }),
+
+    /** One page of the contact change feed; 410 (`code: 'gone'`) = start a full resync. */
+    pullContacts: (
+      query: ContactSyncFeedQuery,
+      request?: RequestOptions,
+    ): Promise<ContactSyncFeedResponse> =>
+      call({
+        method: 'GET',
+        path: apiPaths.syncContacts,
+        query: { token: query.token, limit: query.limit as number | undefined },
+        idempotent: true,
+        response: contactSyncFeedResponseSchema,
+        signal: request?.signal,
+      }),
+
+    /** Idempotent by change id: a resent batch returns the stored results. */
+    pushContacts: (
+      body: ContactSyncPushBody,
+      request?: RequestOptions,
+    ): Promise<ContactSyncPushResponse> =>
+      call({
+        method: 'POST',
+        path: apiPaths.syncContacts,
+        json: body,
+        idempotent: true,
+        response: contactSyncPushResponseSchema,
+        signal: request?.signal,
+      }),
+  };
+}
+
+function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? [value] : value;
+}
+
+async function readJson(response: Response, timedOut: boolean): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text().catch((error: unknown) => {
+    throw new ApiError({
+      status: 0,
+      code: timedOut ? 'timeout' : 'network',
+      message: 'Connection lost',
+      cause: error,
+    });
+  });
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return response.ok
+      ? (() => {
+          throw new ApiError({
+            status: response.status,
+            code: 'invalid_response',
+            message: 'Response is not JSON',
+          });
+        })()
+      : undefined;
+  }
+}
+
+function errorFromResponse(response: Response, payload: unknown): ApiError {
+  const parsed = errorResponseSchema.safeParse(payload);
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  if (!parsed.success) {
+    return new ApiError({
+      status: response.status,
+      code: defaultCodeForStatus(response.status),
+      message: `HTTP ${response.status} ${response.statusText}`.trim(),
+      retryAfterMs,
+    });
+  }
+  const { code, message, details } = parsed.data.error;
+  return new ApiError({
+    status: response.status,
+    code: code || defaultCodeForStatus(response.status),
+    message,
+    details,
+    fieldIssues: fieldIssuesOf(details),
+    retryAfterMs,
+  });
+}
+
+/** The error middleware puts field issues in `details` as an array or under `details.issues`/`fields`. */
+function fieldIssuesOf(details: unknown): ReturnType<typeof fieldIssueSchema.parse>[] {
+  const candidates = [
+    details,
+    (details as { issues?: unknown })?.issues,
+    (details as { fields?: unknown })?.fields,
+  ];
+  for (const candidate of candidates) {
+    if (!Array.isArray(candidate)) continue;
+    const issues = candidate
+      .map((item) => fieldIssueSchema.safeParse(item))
+      .filter((result) => result.success);
+    if (issues.length) return issues.map((result) => result.data);
+  }
+  return [];
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError({
+    status: 0,
+    code: 'network',
+    message: (error as Error)?.message ?? String(error),
+    cause: error,
+  });
+}
