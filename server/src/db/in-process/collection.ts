@@ -1,0 +1,206 @@
+import { canonicalKey, formatDocument, isPlainObject, type Document } from './bson-values';
+import { CollectionIndex, sameIndexOptions, type IndexKey, type IndexSpec } from './collection-index';
+import { ErrorCode, MongoCommandError } from './errors';
+import type { Filter } from './query';
+
+export const idIndexSpec: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** Receives every document change so a transaction can undo it and detect write conflicts. */
+export interface WriteJournal {
+  beforeWrite(collection: Collection, id: string, previous: Document | undefined): void;
+}
+
+/**
+ * One collection: documents by canonical `_id` (a Map keeps insertion order = natural order) and
+ * its secondary indexes. Stored documents are never mutated: every write swaps in a new object, so
+ * open cursors and undo logs can hold plain references.
+ */
+export class Collection {
+  readonly databaseName: string;
+  readonly name: string;
+  readonly options: Document;
+  private readonly documents = new Map<string, Document>();
+  private readonly indexes = new Map<string, CollectionIndex>();
+
+  constructor(databaseName: string, name: string, options: Document = {}) {
+    this.databaseName = databaseName;
+    this.name = name;
+    this.options = options;
+  }
+
+  get namespace(): string {
+    return `${this.databaseName}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.documents.size;
+  }
+
+  all(): Document[] {
+    return [...this.documents.values()];
+  }
+
+  getById(id: string): Document | undefined {
+    return this.documents.get(id);
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [idIndexSpec, ...[...this.indexes.values()].map((index) => index.spec)];
+  }
+
+  secondaryIndexes(): CollectionIndex[] {
+    return [...this.indexes.values()];
+  }
+
+  /**
+   * Adds an index, checking the existing data. Returns false when an identical index exists.
+   * Same key under another name -> 85; same name with another key or options -> 85/86.
+   */
+  createIndex(spec: IndexSpec): boolean {
+    const isIdKey = canonicalKey(spec.key) === canonicalKey({ _id: 1 });
+    if (spec.name === '_id_' || isIdKey) {
+      // Re-creating the built-in _id index is a no-op; anything else on it conflicts.
+      if (isIdKey && !spec.sparse && !spec.partialFilterExpression && spec.expireAfterSeconds === undefined) return false;
+      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `Index with name: ${spec.name} conflicts with the _id index`);
+    }
+    const sameName = this.indexes.get(spec.name);
+    if (sameName) {
+      if (sameIndexOptions(sameName.spec, spec)) return false;
+      if (canonicalKey(sameName.spec.key) !== canonicalKey(spec.key)) {
+        throw new MongoCommandError(ErrorCode.IndexKeySpecsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`);
+      }
+      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `An existing index has the same name as the requested index. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`);
+    }
+    for (const existing of this.indexes.values()) {
+      if (canonicalKey(existing.spec.key) !== canonicalKey(spec.key)) continue;
+      if (canonicalKey(existing.spec.partialFilterExpression) !== canonicalKey(spec.partialFilterExpression)) continue;
+      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${existing.spec.name}`);
+    }
+    const index = new CollectionIndex(spec);
+    for (const [id, document] of this.documents) {
+      const keys = index.keysOf(document);
+      if (index.unique) {
+        for (const entry of keys) {
+          if (index.conflictingId(entry.key, id) !== undefined) throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
+        }
+      }
+      index.add(keys, id);
+    }
+    this.indexes.set(spec.name, index);
+    return true;
+  }
+
+  dropIndex(name: string): void {
+    if (name === '_id_') throw new MongoCommandError(ErrorCode.InvalidOptions, 'cannot drop _id index');
+    if (!this.indexes.delete(name)) throw new MongoCommandError(ErrorCode.IndexNotFound, `index not found with name [${name}]`);
+  }
+
+  findIndexByKey(key: Document): CollectionIndex | undefined {
+    const wanted = canonicalKey(key);
+    return [...this.indexes.values()].find((index) => canonicalKey(index.spec.key) === wanted);
+  }
+
+  dropAllIndexes(): void {
+    this.indexes.clear();
+  }
+
+  duplicateKeyError(spec: IndexSpec, keyValue: Document): MongoCommandError {
+    return new MongoCommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${this.namespace} index: ${spec.name} dup key: ${formatDocument(keyValue)}`, {
+      extra: { keyPattern: spec.key, keyValue },
+    });
+  }
+
+  /**
+   * Replaces the document stored under `id` by `next` (undefined = delete), after checking every
+   * unique index. Atomic: either all maps change or nothing does.
+   */
+  write(id: string, next: Document | undefined, journal: WriteJournal): void {
+    const previous = this.documents.get(id);
+    if (previous === undefined && next === undefined) return;
+    const changes: Array<{ index: CollectionIndex; oldKeys: IndexKey[]; newKeys: IndexKey[] }> = [];
+    for (const index of this.indexes.values()) {
+      const oldKeys = previous ? index.keysOf(previous) : [];
+      const newKeys = next ? index.keysOf(next) : [];
+      if (index.unique) {
+        for (const entry of newKeys) {
+          if (index.conflictingId(entry.key, id) !== undefined) throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
+        }
+      }
+      changes.push({ index, oldKeys, newKeys });
+    }
+    journal.beforeWrite(this, id, previous);
+    for (const { index, oldKeys, newKeys } of changes) {
+      index.remove(oldKeys, id);
+      index.add(newKeys, id);
+    }
+    if (next === undefined) this.documents.delete(id);
+    else this.documents.set(id, next);
+  }
+
+  /** Inserts a new document, enforcing `_id` uniqueness. */
+  insert(document: Document, journal: WriteJournal): void {
+    const id = canonicalKey(document._id);
+    if (this.documents.has(id)) throw this.duplicateKeyError(idIndexSpec, { _id: document._id });
+    this.write(id, document, journal);
+  }
+
+  /** Puts back a previous state during a rollback: no checks, the old state was consistent. */
+  restore(id: string, previous: Document | undefined): void {
+    const current = this.documents.get(id);
+    for (const index of this.indexes.values()) {
+      if (current) index.remove(index.keysOf(current), id);
+      if (previous) index.add(index.keysOf(previous), id);
+    }
+    if (previous === undefined) this.documents.delete(id);
+    else this.documents.set(id, previous);
+  }
+
+  /**
+   * Documents that may match the filter, in natural order. Uses the `_id` map or an index when
+   * the filter pins every field of that index by equality or `$in`; the caller still tests each.
+   */
+  candidates(filter: Filter): Document[] {
+    const source = filter.source;
+    const idValues = equalityValues(source._id);
+    if (idValues) return this.byIds(idValues.map(canonicalKey));
+    for (const index of this.indexes.values()) {
+      if (!index.coversAllDocuments) continue;
+      const perField = index.fields.map((field) => equalityValues(source[field]));
+      if (perField.some((values) => values === undefined)) continue;
+      let combinations: unknown[][] = [[]];
+      for (const values of perField as unknown[][]) combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
+      if (combinations.length > 1000) continue;
+      const ids = new Set<string>();
+      for (const values of combinations) for (const id of index.lookup(index.keyFor(values)) ?? []) ids.add(id);
+      return this.byIds([...ids]);
+    }
+    return this.all();
+  }
+
+  private byIds(ids: string[]): Document[] {
+    const found: Document[] = [];
+    for (const id of new Set(ids)) {
+      const document = this.documents.get(id);
+      if (document) found.push(document);
+    }
+    return found;
+  }
+}
+
+/**
+ * The values a top-level condition pins a field to, when it is a plain equality or `$eq`/`$in`
+ * of scalars the hash maps key exactly (no null, arrays, documents or regexes).
+ */
+function equalityValues(condition: unknown): unknown[] | undefined {
+  if (condition === undefined) return undefined;
+  const usable = (value: unknown): boolean =>
+    value !== null && value !== undefined && !Array.isArray(value) && !isPlainObject(value) && !(value instanceof RegExp);
+  if (isPlainObject(condition)) {
+    const keys = Object.keys(condition);
+    if (keys.length !== 1) return undefined;
+    if (keys[0] === '$eq') return usable(condition.$eq) ? [condition.$eq] : undefined;
+    if (keys[0] === '$in' && Array.isArray(condition.$in)) return condition.$in.every(usable) ? condition.$in : undefined;
+    return undefined;
+  }
+  return usable(condition) ? [condition] : undefined;
+}

@@ -1,0 +1,1 @@
+export { startInProcessMongo, type InProcessMongo, type InProcessMongoOptions } from './server';

@@ -1,0 +1,26 @@
+import type { Document } from './bson-values';
+import type { Collection } from './collection';
+import { sortDocuments, type Filter, type SortSpec } from './query';
+
+/**
+ * The documents of a collection matching a filter, sorted, after `skip`, at most `limit`.
+ * Without a sort it stops scanning as soon as enough documents matched.
+ */
+export function findMatches(collection: Collection | undefined, filter: Filter, options: { sort?: SortSpec; skip?: number; limit?: number } = {}): Document[] {
+  if (!collection) return [];
+  const skip = options.skip ?? 0;
+  const limit = options.limit && options.limit > 0 ? options.limit : undefined;
+  const candidates = collection.candidates(filter);
+  if (!options.sort) {
+    const wanted = limit === undefined ? Number.POSITIVE_INFINITY : skip + limit;
+    const matches: Document[] = [];
+    for (const document of candidates) {
+      if (!filter.test(document)) continue;
+      matches.push(document);
+      if (matches.length >= wanted) break;
+    }
+    return matches.slice(skip);
+  }
+  const sorted = sortDocuments(candidates.filter((document) => filter.test(document)), options.sort);
+  return sorted.slice(skip, limit === undefined ? undefined : skip + limit);
+}
