@@ -1,0 +1,109 @@
+import type { HostCapabilities } from '../host/requirement-sets';
+import { ApiTokenStore, apiTokenPattern } from './api-token-store';
+import { signInWithDialog } from './dialog-sign-in';
+import type { EntraClientConfig } from './entra-config';
+import { NestedAppSignIn } from './naa-sign-in';
+
+export type SignInMethod = 'nested-app' | 'dialog' | 'api-token';
+
+export interface AccountManagerOptions {
+  capabilities: HostCapabilities;
+  entra: EntraClientConfig | null;
+  tokenStore: ApiTokenStore;
+  loginHint?: string;
+  /** Absolute URL of the dialog sign-in page on the pane's origin. */
+  dialogUrl: string;
+}
+
+/**
+ * One place that knows how the pane gets a bearer token: nested app authentication first, the
+ * Office dialog second, a personal API token last.
+ */
+export class AccountManager {
+  private method: SignInMethod | null = null;
+  private dialogToken: string | null = null;
+  private readonly nestedApp: NestedAppSignIn | null;
+
+  constructor(private readonly options: AccountManagerOptions) {
+    this.nestedApp =
+      options.entra && options.capabilities.nestedAppAuth
+        ? new NestedAppSignIn(options.entra, options.loginHint)
+        : null;
+  }
+
+  get signedInWith(): SignInMethod | null {
+    return this.method;
+  }
+
+  /** Which Microsoft sign-in this Outlook offers, or null when only the API token is possible. */
+  get microsoftSignIn(): 'nested-app' | 'dialog' | null {
+    if (!this.options.entra) return null;
+    if (this.nestedApp) return 'nested-app';
+    return this.options.capabilities.dialogApi ? 'dialog' : null;
+  }
+
+  /** Tries what needs no user action: a stored API token, then silent nested app auth. */
+  async restore(): Promise<boolean> {
+    if (this.options.tokenStore.read()) {
+      this.method = 'api-token';
+      return true;
+    }
+    if (this.nestedApp) {
+      try {
+        await this.nestedApp.acquireTokenSilently();
+        this.method = 'nested-app';
+        return true;
+      } catch {
+        // Silent sign-in failing is the normal first-run case: the pane shows the sign-in button.
+        return false;
+      }
+    }
+    return false;
+  }
+
+  async signInWithMicrosoft(): Promise<void> {
+    if (this.nestedApp) {
+      await this.nestedApp.acquireTokenInteractively();
+      this.method = 'nested-app';
+      return;
+    }
+    if (this.microsoftSignIn === 'dialog') {
+      this.dialogToken = await signInWithDialog(this.options.dialogUrl);
+      this.method = 'dialog';
+      return;
+    }
+    throw new Error('Microsoft sign-in is not available here');
+  }
+
+  async signInWithApiToken(token: string): Promise<void> {
+    const trimmed = token.trim();
+    if (!apiTokenPattern.test(trimmed)) throw new Error('invalid-token-format');
+    await this.options.tokenStore.save(trimmed);
+    this.method = 'api-token';
+  }
+
+  async signOut(): Promise<void> {
+    if (this.method === 'api-token') await this.options.tokenStore.clear();
+    this.dialogToken = null;
+    this.method = null;
+  }
+
+  /** The bearer for the next API call; NAA tokens are refreshed by MSAL's cache as needed. */
+  async getAccessToken(): Promise<string> {
+    switch (this.method) {
+      case 'api-token': {
+        const token = this.options.tokenStore.read();
+        if (!token) throw new Error('Not signed in');
+        return token;
+      }
+      case 'nested-app':
+        if (!this.nestedApp) throw new Error('Not signed in');
+        return this.nestedApp.acquireTokenSilently();
+      case 'dialog':
+        if (!this.dialogToken) throw new Error('Not signed in');
+        return this.dialogToken;
+      case null:
+        throw new Error('Not signed in');
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { createApiClient } from '@inbox-crm/shared/api';
+import type { MailActionsDependencies } from '@inbox-crm/shared/mail';
+import type { CrmGateway, OutlookContactSyncStatus } from './crm-gateway';
+
+export interface ApiCrmGatewayOptions {
+  /** The CRM server's origin; the pane is served by it, so this is the pane's own origin. */
+  origin: string;
+  getAccessToken: () => Promise<string>;
+  fetch?: typeof fetch;
+}
+
+// The MIME parser and the draft builder are needed once the user acts on a mail, not for the
+// first render: loaded then (outlook.md §8, 80 KB budget).
+const loadMailActions = () => import('./mail-actions');
+
+/** Shared's API client and mail use cases, wired for Outlook. */
+export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
+  const api = createApiClient({ baseUrl: options.origin, getAccessToken: options.getAccessToken, fetch: options.fetch });
+  const deps: MailActionsDependencies = { api, host: 'outlook' };
+
+  return {
+    me: () => api.me(),
+
+    mailContext: async (summary) => {
+      if (!summary.from) throw new Error('This mail has no sender address');
+      return api.mailContext({
+        from: summary.from.address,
+        to: summary.to?.map((entry) => entry.address),
+        cc: summary.cc?.map((entry) => entry.address),
+        messageId: summary.messageId,
+        inReplyTo: summary.inReplyTo,
+        references: summary.references,
+      });
+    },
+
+    buildDraft: async (source) => {
+      const { prepareMail, toOpportunityDraftBody } = await loadMailActions();
+      const prepared = await prepareMail(source, deps);
+      return { draft: toOpportunityDraftBody(prepared.draft), fromForwardedMail: prepared.draft.source !== prepared.mail };
+    },
+
+    createOpportunity: async (source, draft) => {
+      // The user chose "create" for this very mail: no silent redirect to the thread's record.
+      const { createOpportunitiesFromMails } = await loadMailActions();
+      const [result] = await createOpportunitiesFromMails([source], deps, { editDraft: () => draft, logWhenThreadKnown: false });
+      return result!;
+    },
+
+    logMail: async (source, target) => {
+      const { logMailsToRecord } = await loadMailActions();
+      const [result] = await logMailsToRecord([source], target, deps);
+      return result!;
+    },
+
+    addSenderAsContact: async (source, { freeMail }) => {
+      const { addSenderAsContact } = await loadMailActions();
+      return addSenderAsContact(source, deps, freeMail ? { companyName: null } : {});
+    },
+
+    searchRecords: async (query) => {
+      const [leads, partners] = await Promise.all([
+        api.searchLeads({ search: query, limit: 10 }),
+        api.searchPartners({ search: query, limit: 10 }),
+      ]);
+      return [
+        ...leads.items.map((lead) => ({ resModel: 'lead' as const, resId: lead.id, name: lead.name, detail: lead.partnerName || null })),
+        ...partners.items.map((partner) => ({
+          resModel: 'partner' as const,
+          resId: partner.id,
+          name: partner.name,
+          detail: partner.email || partner.companyName || null,
+        })),
+      ];
+    },
+
+    processMails: async (sources, action, onProgress) => {
+      const { createOpportunitiesFromMails, logMailsToRecord } = await loadMailActions();
+      return action.kind === 'create-opportunities'
+        ? createOpportunitiesFromMails(sources, deps, { onProgress })
+        : logMailsToRecord(sources, action.target, deps, { onProgress });
+    },
+
+    outlookContactSyncStatus: async (): Promise<OutlookContactSyncStatus | null> => {
+      // The server's Graph contact sync publishes no status endpoint yet (reported as a gap).
+      return null;
+    },
+
+    recordUrl: (resModel, resId) =>
+      new URL(`/${resModel === 'lead' ? 'leads' : resModel === 'partner' ? 'contacts' : `${resModel}s`}/${encodeURIComponent(resId)}`, options.origin).toString(),
+  };
+}

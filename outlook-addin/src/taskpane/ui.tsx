@@ -1,0 +1,41 @@
+import type { ComponentChildren } from 'preact';
+
+export function Spinner({ label }: { label: string }) {
+  return (
+    <div class="person" role="status" aria-live="polite">
+      <div class="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export type Tone = 'success' | 'warning' | 'error';
+
+/** Results and errors are announced to screen readers (`role=status` / `alert`). */
+export function Message({ tone, children }: { tone: Tone; children: ComponentChildren }) {
+  return (
+    <div class={`message ${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function Avatar({ name }: { name: string }) {
+  const initials = name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => Array.from(part)[0]?.toUpperCase() ?? '')
+    .join('');
+  return (
+    <div class="avatar" aria-hidden="true">
+      {initials || '?'}
+    </div>
+  );
+}
+
+/** A readable message from anything thrown (ApiError messages are written for users). */
+export function errorText(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return String(error);
+}
