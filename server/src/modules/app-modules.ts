@@ -2,10 +2,20 @@ import type { AppModule } from './app-module';
 import { auditModule } from './audit/audit.routes';
 import { authModule } from './auth/auth.routes';
 import { usersModule } from './users/user.routes';
+import { messagesModule } from './messages/messages.routes';
+import { followersModule } from './followers/followers.routes';
+import { attachmentsModule } from './attachments/attachments.routes';
+import { activityTypesModule } from './activity-types/activity-types.routes';
+import { productsModule } from './products/products.routes';
 
 /** Every feature of the server, in installation order (authentication first). One line each. */
 export const appModules: AppModule[] = [
   authModule,
   usersModule,
   auditModule,
+  messagesModule,
+  followersModule,
+  attachmentsModule,
+  activityTypesModule,
+  productsModule,
 ];

@@ -12,3 +12,5 @@ export * from './follower.schemas';
 export * from './attachment.schemas';
 export * from './activity-type.schemas';
 export * from './activity.schemas';
+export * from './product.schemas';
+export * from './quotation.schemas';

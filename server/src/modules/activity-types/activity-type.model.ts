@@ -27,6 +27,8 @@ export interface ActivityType {
   resModel?: ResModel | null;
   /** Archive the activity when done instead of deleting it. */
   keepDone: boolean;
+  /** Stable key of a seeded default (`todo`, `call` …), so code finds "To-Do" whatever it is renamed to. */
+  key?: string;
   createdBy?: Types.ObjectId;
   updatedBy?: Types.ObjectId;
   createdAt: Date;
@@ -61,6 +63,7 @@ const activityTypeSchema = new Schema<ActivityType>(
     decorationType: { type: String, enum: ['warning', 'danger', null], default: null },
     resModel: { type: String, enum: [...resModels, null], default: null },
     keepDone: { type: Boolean, default: false },
+    key: String,
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },
   },
@@ -68,5 +71,9 @@ const activityTypeSchema = new Schema<ActivityType>(
 );
 
 activityTypeSchema.index({ active: 1, sequence: 1 });
+activityTypeSchema.index(
+  { key: 1 },
+  { unique: true, partialFilterExpression: { key: { $exists: true } } },
+);
 
 export const ActivityTypeModel = model<ActivityType>('ActivityType', activityTypeSchema);

@@ -3,7 +3,9 @@ import type { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import type { AttachmentDto, ResModel } from '@inbox-crm/shared/schemas';
 import { NotFoundError, ValidationError } from '../../errors/app-error';
+import type { Actor } from '../../http/actor';
 import { toObjectId, type WriteOptions } from '../messages/message.service';
+import { assertRecordAccess } from '../messages/record-access';
 import { normalizeContentId } from '../messages/sanitize-mail-html';
 import { AttachmentModel, type Attachment } from './attachment.model';
 
@@ -141,9 +143,9 @@ async function findOrWriteContent(
 
 function cleanFileName(fileName: string): string {
   // Keep the name a user sees, minus path parts and control characters.
-  // eslint-disable-next-line no-control-regex
   const base =
     (fileName ?? '')
+      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f]/g, '')
       .split(/[/\\]/)
       .pop()
@@ -173,4 +175,68 @@ export function toAttachmentDto(attachment: StoredAttachment): AttachmentDto {
     contentId: attachment.contentId ?? undefined,
     createdAt: attachment.createdAt.toISOString(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// On behalf of a caller: an attachment is as visible as the record it is attached to.
+
+export async function listRecordAttachments(
+  actor: Actor,
+  resModel: ResModel,
+  resId: string,
+): Promise<AttachmentDto[]> {
+  const record = await assertRecordAccess(actor, resModel, resId, 'read');
+  return listAttachments(resModel, record.resId);
+}
+
+export async function uploadRecordAttachment(
+  actor: Actor,
+  resModel: ResModel,
+  resId: string,
+  file: { fileName: string; contentType: string; content: Buffer },
+): Promise<AttachmentDto> {
+  const record = await assertRecordAccess(actor, resModel, resId, 'write');
+  return storeAttachment({ resModel, resId: record.resId, ...file });
+}
+
+export async function getAttachmentAs(actor: Actor, id: string): Promise<AttachmentDto> {
+  const { fileId: _fileId, ...attachment } = await getAttachment(id);
+  await assertRecordAccess(actor, attachment.resModel, attachment.resId, 'read').catch(
+    rethrowAsAttachment,
+  );
+  return attachment;
+}
+
+export async function openAttachmentStreamAs(
+  actor: Actor,
+  id: string,
+): Promise<{ attachment: AttachmentDto; stream: Readable }> {
+  await getAttachmentAs(actor, id);
+  return openAttachmentStream(id);
+}
+
+export async function deleteAttachmentAs(actor: Actor, id: string): Promise<void> {
+  const attachment = await getAttachmentAs(actor, id);
+  await assertRecordAccess(actor, attachment.resModel, attachment.resId, 'write');
+  await deleteAttachment(id);
+}
+
+/** A hidden record must not reveal that the attachment exists. */
+function rethrowAsAttachment(error: unknown): never {
+  if (error instanceof NotFoundError) throw new NotFoundError('Attachment');
+  throw error;
+}
+
+/** Content types a browser may render from our origin; anything else is served as opaque bytes. */
+const renderableContentTypes = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+]);
+
+export function safeDownloadContentType(contentType: string): string {
+  return renderableContentTypes.has(contentType) ? contentType : 'application/octet-stream';
 }

@@ -1,7 +1,10 @@
 import type { Types, ClientSession } from 'mongoose';
 import type { FollowerDto, ResModel } from '@inbox-crm/shared/schemas';
-import { ValidationError } from '../../errors/app-error';
+import { NotFoundError, ValidationError } from '../../errors/app-error';
+import type { Actor } from '../../http/actor';
 import { toObjectId, type WriteOptions } from '../messages/message.service';
+import { assertRecordAccess } from '../messages/record-access';
+import { PartnerModel } from '../partners/partner.model';
 import { UserModel } from '../users/user.model';
 import { FollowerModel, type Follower } from './follower.model';
 
@@ -20,6 +23,13 @@ export async function followRecord(
   target: FollowTarget,
   options: WriteOptions = {},
 ): Promise<FollowerDto> {
+  return (await subscribe(target, options)).follower;
+}
+
+async function subscribe(
+  target: FollowTarget,
+  options: WriteOptions,
+): Promise<{ follower: FollowerDto; created: boolean }> {
   const { session } = options;
   const resId = toObjectId(target.resId, 'resId');
   const { partnerId, userId } = await resolveFollower(target, session);
@@ -30,18 +40,18 @@ export async function followRecord(
   if (existing) {
     if (userId && !existing.userId) {
       await FollowerModel.updateOne({ _id: existing._id }, { $set: { userId } }, { session });
-      return toFollowerDto({ ...existing, userId });
+      return { follower: toFollowerDto({ ...existing, userId }), created: false };
     }
-    return toFollowerDto(existing);
+    return { follower: toFollowerDto(existing), created: false };
   }
   try {
     const [created] = await FollowerModel.create([{ ...filter, userId }], { session });
-    return toFollowerDto(created!.toObject());
+    return { follower: toFollowerDto(created!.toObject()), created: true };
   } catch (error) {
     // Followed concurrently: same outcome. Inside a transaction the abort must propagate.
     if (!session && (error as { code?: unknown }).code === 11000) {
       const winner = await FollowerModel.findOne(filter).lean();
-      if (winner) return toFollowerDto(winner);
+      if (winner) return { follower: toFollowerDto(winner), created: false };
     }
     throw error;
   }
@@ -113,4 +123,54 @@ export function toFollowerDto(follower: Follower & { _id: Types.ObjectId }): Fol
     userId: follower.userId?.toHexString(),
     createdAt: follower.createdAt.toISOString(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// On behalf of a caller: following yourself needs read access on the record, subscribing or
+// removing someone else needs write access (Odoo's rule).
+
+export async function listRecordFollowers(
+  actor: Actor,
+  resModel: ResModel,
+  resId: string,
+): Promise<FollowerDto[]> {
+  const record = await assertRecordAccess(actor, resModel, resId, 'read');
+  return listFollowers(resModel, record.resId);
+}
+
+export async function followRecordAs(
+  actor: Actor,
+  resModel: ResModel,
+  resId: string,
+  partnerId?: string,
+): Promise<{ follower: FollowerDto; created: boolean }> {
+  const self = isSelf(actor, partnerId);
+  const record = await assertRecordAccess(actor, resModel, resId, self ? 'read' : 'write');
+  const target = self
+    ? { resModel, resId: record.resId, userId: actor.userId, partnerId: actor.partnerId }
+    : { resModel, resId: record.resId, partnerId };
+  if (!self && !(await PartnerModel.exists({ _id: partnerId }))) {
+    throw new ValidationError([{ field: 'body.partnerId', message: 'is not a partner' }]);
+  }
+  return subscribe(target, {});
+}
+
+export async function unfollowRecordAs(
+  actor: Actor,
+  resModel: ResModel,
+  resId: string,
+  partnerId: string,
+): Promise<void> {
+  const record = await assertRecordAccess(
+    actor,
+    resModel,
+    resId,
+    isSelf(actor, partnerId) ? 'read' : 'write',
+  );
+  const removed = await unfollowRecord({ resModel, resId: record.resId, partnerId });
+  if (!removed) throw new NotFoundError('Follower');
+}
+
+function isSelf(actor: Actor, partnerId: string | undefined): boolean {
+  return partnerId === undefined || partnerId === actor.partnerId;
 }
