@@ -1,0 +1,11 @@
+export type {
+  VCardContact,
+  VCardVersion,
+  TypedValue,
+  PostalAddress,
+  StructuredName,
+} from './vcard-contact';
+export { parseVCards, serializeVCard, serializeVCards } from './vcard-codec';
+export type { VCardParseResult, VCardParseError } from './vcard-codec';
+export { convertVCard21To30 } from './vcard-21-prepass';
+export { vcardToSyncContact, applySyncContactToVCard } from './sync-contact-mapping';
