@@ -60,6 +60,8 @@ export interface ApiClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Extra headers per request, e.g. the console's `x-csrf-token` for its session cookie. */
+  getExtraHeaders?: (method: string) => Record<string, string>;
   random?: () => number;
 }
 
@@ -78,7 +80,7 @@ export interface SearchQuery {
 }
 
 interface CallSpec<Schema extends z.ZodType> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | readonly string[] | undefined>;
   json?: unknown;
@@ -86,6 +88,17 @@ interface CallSpec<Schema extends z.ZodType> {
   /** GET, or a POST the server documents as idempotent by key: safe to resend. */
   idempotent: boolean;
   response: Schema;
+  signal?: AbortSignal;
+}
+
+export interface GenericRequest<Schema extends z.ZodType> {
+  method: CallSpec<Schema>['method'];
+  /** Below `/api/v1`, e.g. `/teams/42`. */
+  path: string;
+  query?: CallSpec<Schema>['query'];
+  body?: unknown;
+  response: Schema;
+  idempotent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -119,6 +132,7 @@ export function createApiClient(options: ApiClientOptions) {
     spec: CallSpec<Schema>,
   ): Promise<z.output<Schema>> {
     const headers: Record<string, string> = { Accept: 'application/json' };
+    Object.assign(headers, options.getExtraHeaders?.(spec.method));
     const token = await options.getAccessToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: BodyInit | undefined;
@@ -225,6 +239,21 @@ export function createApiClient(options: ApiClientOptions) {
     });
 
   return {
+    /**
+     * Any API route, typed by its response schema: the console's resource pages use this with the
+     * same schemas the server validates with. Only GET is retried unless `idempotent` says so.
+     */
+    request: <Schema extends z.ZodType>(spec: GenericRequest<Schema>): Promise<z.output<Schema>> =>
+      call({
+        method: spec.method,
+        path: `/api/v1${spec.path}`,
+        query: spec.query,
+        json: spec.body,
+        idempotent: spec.idempotent ?? spec.method === 'GET',
+        response: spec.response,
+        signal: spec.signal,
+      }),
+
     /** Who the signed-in user is. */
     me: (request?: RequestOptions): Promise<Me> =>
       call({

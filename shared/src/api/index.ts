@@ -3,6 +3,7 @@ export type {
   ApiClient,
   ApiClientOptions,
   EmlUpload,
+  GenericRequest,
   RequestOptions,
   SearchQuery,
 } from './api-client';
