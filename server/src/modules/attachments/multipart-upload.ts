@@ -51,7 +51,7 @@ export function readSingleFileUpload(req: Request, maxBytes: number): Promise<Up
         stream.on('close', () => {
           if ((stream as { truncated?: boolean }).truncated) return;
           resolveFile({
-            fileName: info.filename,
+            fileName: info.filename ?? '',
             contentType: info.mimeType,
             content: Buffer.concat(chunks),
           });
