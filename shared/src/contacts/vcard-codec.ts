@@ -357,7 +357,10 @@ export function serializeVCard(contact: VCardContact, version: VCardVersion = '4
  * ical.js text-escapes URI values (`data:image/jpeg;base64\\,…`), which other readers take
  * literally: URI values are written raw after ical.js has formatted name and parameters.
  */
-function stringifyProperty(property: JCardProperty, designSet: unknown): string {
+function stringifyProperty(
+  property: JCardProperty,
+  designSet: ReturnType<typeof ICAL.design.getDesignSet>,
+): string {
   if (property[2] !== 'uri') return ICAL.stringify.property(property, designSet, false) as string;
   const placeholder: JCardProperty = [property[0], property[1], 'uri', ''];
   const head = ICAL.stringify.property(placeholder, designSet, true) as string;
