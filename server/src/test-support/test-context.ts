@@ -70,7 +70,9 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   const createUser = async (userOptions: TestUserOptions = {}): Promise<TestUser> => {
     userCounter += 1;
     const accessLevel = userOptions.accessLevel ?? 'own';
-    const login = userOptions.login ?? `${userOptions.isAdmin ? 'admin' : accessLevel}-user-${userCounter}-${process.pid}`;
+    const login =
+      userOptions.login ??
+      `${userOptions.isAdmin ? 'admin' : accessLevel}-user-${userCounter}-${process.pid}`;
     const record = await createUserRecord({
       login,
       name: userOptions.name ?? `Test ${login}`,

@@ -5,7 +5,9 @@ import { objectIdSchema, paginationQuerySchema } from './common.schemas';
  * Audited actions. `<area>.<verb>`: sign-ins, tokens, user administration; other features add
  * theirs (`team.update`, `stage.delete` …) through `recordAuditEvent`.
  */
-export const auditActionSchema = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must look like area.verb');
+export const auditActionSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must look like area.verb');
 
 export const auditEventSchema = z.object({
   id: z.string(),

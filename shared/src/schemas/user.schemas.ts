@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { accessLevelSchema, objectIdSchema, paginationQuerySchema, queryBooleanSchema } from './common.schemas';
+import {
+  accessLevelSchema,
+  objectIdSchema,
+  paginationQuerySchema,
+  queryBooleanSchema,
+} from './common.schemas';
 
 const loginSchema = z
   .string()
@@ -35,7 +40,10 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
-const guidSchema = z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a GUID').toLowerCase();
+const guidSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{36}$/i, 'must be a GUID')
+  .toLowerCase();
 
 /** Admin: add a user (password optional: Entra-only users have none). */
 export const createUserBodySchema = z.object({

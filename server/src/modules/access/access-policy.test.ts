@@ -14,7 +14,15 @@ import {
 useTestDatabase();
 
 function actorOf(userId: Types.ObjectId, accessLevel: AccessLevel, isAdmin = false): Actor {
-  return { userId: userId.toString(), login: 'x', name: 'X', accessLevel, isAdmin, teamIds: [], via: 'api-token' };
+  return {
+    userId: userId.toString(),
+    login: 'x',
+    name: 'X',
+    accessLevel,
+    isAdmin,
+    teamIds: [],
+    via: 'api-token',
+  };
 }
 
 const me = new Types.ObjectId();
@@ -47,13 +55,23 @@ beforeAll(async () => {
 
 async function visible(filter: Record<string, unknown>): Promise<LeadName[]> {
   const found = await mongoose.connection.collection('leads').find(filter).toArray();
-  const byId = new Map(Object.entries(leadIds).map(([name, id]) => [id.toString(), name as LeadName]));
-  return found.map((lead) => byId.get(String(lead._id))).filter((name): name is LeadName => name !== undefined).sort();
+  const byId = new Map(
+    Object.entries(leadIds).map(([name, id]) => [id.toString(), name as LeadName]),
+  );
+  return found
+    .map((lead) => byId.get(String(lead._id)))
+    .filter((name): name is LeadName => name !== undefined)
+    .sort();
 }
 
 describe('lead scope filters (one table: level × read/write)', () => {
   const table: Array<[string, Actor, LeadName[], LeadName[]]> = [
-    ['own', actorOf(me, 'own'), ['colleaguesWithMyActivity', 'mine', 'unassigned'], ['mine', 'unassigned']],
+    [
+      'own',
+      actorOf(me, 'own'),
+      ['colleaguesWithMyActivity', 'mine', 'unassigned'],
+      ['mine', 'unassigned'],
+    ],
     ['all', actorOf(me, 'all'), allLeads, allLeads],
     ['manager', actorOf(me, 'manager'), allLeads, allLeads],
     ['own + admin', actorOf(me, 'own', true), allLeads, allLeads],
@@ -67,17 +85,47 @@ describe('lead scope filters (one table: level × read/write)', () => {
   it('combines with the caller’s own conditions without widening the scope', async () => {
     const scope = await leadReadFilter(actorOf(me, 'own'));
     expect(await visible({ $and: [scope, { name: 'colleagues' }] })).toEqual([]);
-    expect(await visible({ $and: [scope, { $or: [{ name: 'colleagues' }, { name: 'mine' }] }] })).toEqual(['mine']);
+    expect(
+      await visible({ $and: [scope, { $or: [{ name: 'colleagues' }, { name: 'mine' }] }] }),
+    ).toEqual(['mine']);
   });
 });
 
 describe('configuration and administration rights', () => {
   const leader = new Types.ObjectId();
-  const cases: Array<[string, Actor, { manager: boolean; admin: boolean; deleteLeads: boolean; ledTeam: boolean; otherTeam: boolean }]> = [
-    ['own', actorOf(leader, 'own'), { manager: false, admin: false, deleteLeads: false, ledTeam: false, otherTeam: false }],
-    ['all', actorOf(leader, 'all'), { manager: false, admin: false, deleteLeads: false, ledTeam: false, otherTeam: false }],
-    ['manager', actorOf(leader, 'manager'), { manager: true, admin: false, deleteLeads: true, ledTeam: true, otherTeam: false }],
-    ['admin', actorOf(leader, 'own', true), { manager: true, admin: true, deleteLeads: true, ledTeam: true, otherTeam: true }],
+  const cases: Array<
+    [
+      string,
+      Actor,
+      {
+        manager: boolean;
+        admin: boolean;
+        deleteLeads: boolean;
+        ledTeam: boolean;
+        otherTeam: boolean;
+      },
+    ]
+  > = [
+    [
+      'own',
+      actorOf(leader, 'own'),
+      { manager: false, admin: false, deleteLeads: false, ledTeam: false, otherTeam: false },
+    ],
+    [
+      'all',
+      actorOf(leader, 'all'),
+      { manager: false, admin: false, deleteLeads: false, ledTeam: false, otherTeam: false },
+    ],
+    [
+      'manager',
+      actorOf(leader, 'manager'),
+      { manager: true, admin: false, deleteLeads: true, ledTeam: true, otherTeam: false },
+    ],
+    [
+      'admin',
+      actorOf(leader, 'own', true),
+      { manager: true, admin: true, deleteLeads: true, ledTeam: true, otherTeam: true },
+    ],
   ];
   const passes = (check: () => void): boolean => {
     try {

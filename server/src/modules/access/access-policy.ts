@@ -49,7 +49,8 @@ export function isManager(actor: Actor): boolean {
 
 /** Configuration: stages, tags (delete), lost reasons, activity types, products, teams they lead. */
 export function assertManager(actor: Actor): void {
-  if (!isManager(actor)) throw new ForbiddenError('Only sales managers can change the CRM configuration');
+  if (!isManager(actor))
+    throw new ForbiddenError('Only sales managers can change the CRM configuration');
 }
 
 /** Users, tokens of others, settings, audit log. */
@@ -66,11 +67,14 @@ export function assertCanDeleteLeads(actor: Actor): void {
 export function canManageTeam(actor: Actor, team: { leaderId?: unknown }): boolean {
   if (actor.isAdmin) return true;
   if (actor.accessLevel !== 'manager') return false;
-  return team.leaderId !== undefined && team.leaderId !== null && String(team.leaderId) === actor.userId;
+  return (
+    team.leaderId !== undefined && team.leaderId !== null && String(team.leaderId) === actor.userId
+  );
 }
 
 export function assertCanManageTeam(actor: Actor, team: { leaderId?: unknown }): void {
-  if (!canManageTeam(actor, team)) throw new ForbiddenError('Only the team leader or an administrator can change this team');
+  if (!canManageTeam(actor, team))
+    throw new ForbiddenError('Only the team leader or an administrator can change this team');
 }
 
 /**

@@ -28,22 +28,36 @@ describe('route guard: every /api/v1 route of the fully built app requires crede
 
   it('has routes to check, and only the allow-listed ones are public', () => {
     expect(routes.length).toBeGreaterThan(10);
-    const declaredPublic = routes.filter((route) => route.auth === 'none').map((route) => route.name);
+    const declaredPublic = routes
+      .filter((route) => route.auth === 'none')
+      .map((route) => route.name);
     expect(declaredPublic.sort()).toEqual([...publicRoutes].sort());
   });
 
   const guarded = routes.filter((route) => !publicRoutes.has(route.name));
 
-  it.each(guarded.map((route) => [route.name, route] as const))('%s answers 401 without credentials', async (_name, route) => {
-    const response = await context.request[route.method](route.url).send({});
-    expect({ route: route.name, status: response.status }).toEqual({ route: route.name, status: 401 });
-    expect(response.body.error.code).toBe('unauthenticated');
-  });
+  it.each(guarded.map((route) => [route.name, route] as const))(
+    '%s answers 401 without credentials',
+    async (_name, route) => {
+      const response = await context.request[route.method](route.url).send({});
+      expect({ route: route.name, status: response.status }).toEqual({
+        route: route.name,
+        status: 401,
+      });
+      expect(response.body.error.code).toBe('unauthenticated');
+    },
+  );
 
-  it.each(guarded.map((route) => [route.name, route] as const))('%s answers 401 with an unknown API token', async (_name, route) => {
-    const response = await context.request[route.method](route.url)
-      .set('Authorization', `Bearer ${generateApiToken()}`)
-      .send({});
-    expect({ route: route.name, status: response.status }).toEqual({ route: route.name, status: 401 });
-  });
+  it.each(guarded.map((route) => [route.name, route] as const))(
+    '%s answers 401 with an unknown API token',
+    async (_name, route) => {
+      const response = await context.request[route.method](route.url)
+        .set('Authorization', `Bearer ${generateApiToken()}`)
+        .send({});
+      expect({ route: route.name, status: response.status }).toEqual({
+        route: route.name,
+        status: 401,
+      });
+    },
+  );
 });

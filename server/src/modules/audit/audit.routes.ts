@@ -1,4 +1,8 @@
-import { auditEventSchema, listAuditEventsQuerySchema, listResponseSchema } from '@inbox-crm/shared/schemas';
+import {
+  auditEventSchema,
+  listAuditEventsQuerySchema,
+  listResponseSchema,
+} from '@inbox-crm/shared/schemas';
 import type { AppModule } from '../app-module';
 import { listAuditEvents } from './audit.service';
 

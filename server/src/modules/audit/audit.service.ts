@@ -63,7 +63,11 @@ export async function listAuditEvents(
     };
   }
   const [records, total] = await Promise.all([
-    AuditEventModel.find(filter).sort({ at: -1, _id: -1 }).skip(query.offset).limit(query.limit).lean(),
+    AuditEventModel.find(filter)
+      .sort({ at: -1, _id: -1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean(),
     AuditEventModel.countDocuments(filter),
   ]);
   return { items: records.map(toAuditEvent), total, limit: query.limit, offset: query.offset };

@@ -30,7 +30,10 @@ export const usersModule: AppModule = {
         summary: 'List users (admins only)',
         tag,
         query: listUsersQuerySchema,
-        responses: { 200: { description: 'Users', schema: listResponseSchema(userSchema) }, 403: { description: 'Not an admin' } },
+        responses: {
+          200: { description: 'Users', schema: listResponseSchema(userSchema) },
+          403: { description: 'Not an admin' },
+        },
       },
       ({ actor, query }) => listUsers(actor, query),
     );
@@ -56,7 +59,10 @@ export const usersModule: AppModule = {
         summary: 'One user (admins only)',
         tag,
         params: userIdParamsSchema,
-        responses: { 200: { description: 'The user', schema: userSchema }, 404: { description: 'No such user' } },
+        responses: {
+          200: { description: 'The user', schema: userSchema },
+          404: { description: 'No such user' },
+        },
       },
       ({ actor, params }) => getUser(actor, params.id),
     );
@@ -64,11 +70,15 @@ export const usersModule: AppModule = {
       {
         method: 'patch',
         path: '/users/:id',
-        summary: 'Change access level, admin flag, activity or profile (admins only; deactivated users keep their records)',
+        summary:
+          'Change access level, admin flag, activity or profile (admins only; deactivated users keep their records)',
         tag,
         params: userIdParamsSchema,
         body: updateUserBodySchema,
-        responses: { 200: { description: 'The user', schema: userSchema }, 404: { description: 'No such user' } },
+        responses: {
+          200: { description: 'The user', schema: userSchema },
+          404: { description: 'No such user' },
+        },
       },
       ({ actor, params, body }) => updateUserAsAdmin(actor, params.id, body),
     );
@@ -82,7 +92,8 @@ export const usersModule: AppModule = {
         query: listApiTokensQuerySchema,
         responses: { 200: { description: 'Tokens', schema: apiTokenListSchema } },
       },
-      ({ actor, params, query }) => listApiTokens(actor, params.userId, { includeRevoked: query.includeRevoked }),
+      ({ actor, params, query }) =>
+        listApiTokens(actor, params.userId, { includeRevoked: query.includeRevoked }),
     );
     router.add(
       {
@@ -92,9 +103,12 @@ export const usersModule: AppModule = {
         tag,
         params: userTokensParamsSchema,
         body: createApiTokenBodySchema,
-        responses: { 201: { description: 'The new token with its secret', schema: createdApiTokenSchema } },
+        responses: {
+          201: { description: 'The new token with its secret', schema: createdApiTokenSchema },
+        },
       },
-      async ({ actor, params, body }) => reply(201, await createApiToken(actor, params.userId, body)),
+      async ({ actor, params, body }) =>
+        reply(201, await createApiToken(actor, params.userId, body)),
     );
     router.add(
       {
@@ -103,7 +117,10 @@ export const usersModule: AppModule = {
         summary: "Revoke a user's API token (admins only)",
         tag,
         params: userTokenParamsSchema,
-        responses: { 204: { description: 'Revoked' }, 404: { description: 'No such active token' } },
+        responses: {
+          204: { description: 'Revoked' },
+          404: { description: 'No such active token' },
+        },
       },
       async ({ actor, params }) => {
         await revokeApiToken(actor, params.userId, params.id);

@@ -65,7 +65,10 @@ export async function createUser(input: NewUser): Promise<UserRecord> {
 /** Sets (or replaces) a user's password. */
 export async function setPassword(userId: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  const result = await UserModel.updateOne({ _id: new Types.ObjectId(userId) }, { $set: { passwordHash } });
+  const result = await UserModel.updateOne(
+    { _id: new Types.ObjectId(userId) },
+    { $set: { passwordHash } },
+  );
   if (result.matchedCount === 0) throw new NotFoundError('User');
 }
 
@@ -109,10 +112,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function listUsers(
-  actor: Actor,
-  query: ListUsersQuery,
-): Promise<ListResponse<User>> {
+export async function listUsers(actor: Actor, query: ListUsersQuery): Promise<ListResponse<User>> {
   assertAdmin(actor);
   const filter: QueryFilter<UserRecord> = {};
   if (!query.includeInactive) filter.active = true;
@@ -149,7 +149,11 @@ export async function createUserAsAdmin(actor: Actor, body: CreateUserBody): Pro
 }
 
 /** Admin: change access level, admin flag, activity, profile or password. */
-export async function updateUserAsAdmin(actor: Actor, userId: string, body: UpdateUserBody): Promise<User> {
+export async function updateUserAsAdmin(
+  actor: Actor,
+  userId: string,
+  body: UpdateUserBody,
+): Promise<User> {
   assertAdmin(actor);
   const before = await findUserById(userId);
   if (!before) throw new NotFoundError('User');

@@ -8,7 +8,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 
 export const realEntraAuthority = 'https://login.microsoftonline.com';
 
@@ -62,16 +69,17 @@ export class FakeEntra {
   ) {}
 
   static async start(): Promise<FakeEntra> {
-    let fake: FakeEntra | undefined;
+    const started: { fake?: FakeEntra } = {};
     const server = createServer((req, res) => {
-      fake?.handle(req, res).catch((error: unknown) => {
+      started.fake?.handle(req, res).catch((error: unknown) => {
         res.statusCode = 500;
         res.end(String(error));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeEntra(server, `http://127.0.0.1:${port}`);
+    const fake = new FakeEntra(server, `http://127.0.0.1:${port}`);
+    started.fake = fake;
     await fake.addKey();
     return fake;
   }
@@ -107,7 +115,11 @@ export class FakeEntra {
   }
 
   /** A v2 access token for `audience` (our API), shaped like Entra's. */
-  async issueAccessToken(user: FakeEntraUser, audience: string, options: IssueTokenOptions = {}): Promise<string> {
+  async issueAccessToken(
+    user: FakeEntraUser,
+    audience: string,
+    options: IssueTokenOptions = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
       aud: audience,
@@ -128,9 +140,17 @@ export class FakeEntra {
     return this.sign(claims, options.signingKey ?? this.currentKey, options.kid);
   }
 
-  async sign(claims: Record<string, unknown>, key: SigningKey = this.currentKey, kid = key.kid): Promise<string> {
-    const payload = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined)) as JWTPayload;
-    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key.privateKey);
+  async sign(
+    claims: Record<string, unknown>,
+    key: SigningKey = this.currentKey,
+    kid = key.kid,
+  ): Promise<string> {
+    const payload = Object.fromEntries(
+      Object.entries(claims).filter(([, value]) => value !== undefined),
+    ) as JWTPayload;
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .sign(key.privateKey);
   }
 
   private count(name: string): void {
@@ -147,7 +167,9 @@ export class FakeEntra {
       return;
     }
     if (mode === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Maintenance</body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body>Maintenance</body></html>');
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -185,7 +207,11 @@ export class FakeEntra {
     const issuerTenant = tenant === 'organizations' || tenant === 'common' ? '{tenantid}' : tenant;
     return {
       token_endpoint: `${this.url}/${tenant}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_post',
+        'private_key_jwt',
+        'client_secret_basic',
+      ],
       jwks_uri: `${this.url}/${tenant}/discovery/v2.0/keys`,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
@@ -197,7 +223,20 @@ export class FakeEntra {
       userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
       authorization_endpoint: `${this.url}/${tenant}/oauth2/v2.0/authorize`,
       end_session_endpoint: `${this.url}/${tenant}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'name', 'preferred_username', 'oid', 'tid', 'ver', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'nonce',
+        'name',
+        'preferred_username',
+        'oid',
+        'tid',
+        'ver',
+        'email',
+      ],
       tenant_region_scope: 'EU',
       cloud_instance_name: 'microsoftonline.com',
     };
@@ -246,11 +285,13 @@ export class FakeEntra {
       clientSecret = decodeURIComponent(secret ?? '');
     }
     if (form.get('grant_type') !== 'authorization_code' || !pending) return fail('invalid_grant');
-    if (clientId !== pending.clientId || this.clients.get(clientId) !== clientSecret) return fail('invalid_client');
+    if (clientId !== pending.clientId || this.clients.get(clientId) !== clientSecret)
+      return fail('invalid_client');
     if (form.get('redirect_uri') !== pending.redirectUri) return fail('invalid_grant');
     if (pending.codeChallenge) {
       const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== pending.codeChallenge) return fail('invalid_grant');
+      if (createHash('sha256').update(verifier).digest('base64url') !== pending.codeChallenge)
+        return fail('invalid_grant');
     }
     const now = Math.floor(Date.now() / 1000);
     const idToken = await this.sign({
@@ -259,7 +300,10 @@ export class FakeEntra {
       iat: now,
       nbf: now,
       exp: now + 3600,
-      sub: createHash('sha256').update(pending.user.oid + pending.clientId).digest('base64url').slice(0, 43),
+      sub: createHash('sha256')
+        .update(pending.user.oid + pending.clientId)
+        .digest('base64url')
+        .slice(0, 43),
       oid: pending.user.oid,
       tid: pending.user.tid,
       name: pending.user.name,
@@ -282,5 +326,11 @@ export class FakeEntra {
 
 export function fakeEntraUser(tenantId: string, name = 'Ana Popescu'): FakeEntraUser {
   const login = name.toLowerCase().replace(/[^a-z]+/g, '.');
-  return { oid: randomUUID(), tid: tenantId, name, preferredUsername: `${login}@contoso.test`, email: `${login}@contoso.test` };
+  return {
+    oid: randomUUID(),
+    tid: tenantId,
+    name,
+    preferredUsername: `${login}@contoso.test`,
+    email: `${login}@contoso.test`,
+  };
 }
