@@ -3,7 +3,11 @@ import type { UserRecord } from '../users/user.model';
 import { findTeamIdsForUser } from './team-membership';
 
 /** The request's identity, built the same way for sessions, API tokens and Entra tokens. */
-export async function buildActor(user: UserRecord, via: Actor['via'], tokenId?: string): Promise<Actor> {
+export async function buildActor(
+  user: UserRecord,
+  via: Actor['via'],
+  tokenId?: string,
+): Promise<Actor> {
   const userId = user._id.toString();
   return {
     userId,

@@ -1,12 +1,22 @@
 import { Types, type QueryFilter } from 'mongoose';
-import type { ApiToken, ApiTokenList, CreateApiTokenBody, CreatedApiToken } from '@inbox-crm/shared/schemas';
+import type {
+  ApiToken,
+  ApiTokenList,
+  CreateApiTokenBody,
+  CreatedApiToken,
+} from '@inbox-crm/shared/schemas';
 import { NotFoundError } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { assertAdmin } from '../access/access-policy';
 import { recordAuditEvent } from '../audit/audit.service';
 import { UserModel, type UserRecord } from '../users/user.model';
 import { ApiTokenModel, type ApiTokenRecord } from './api-token.model';
-import { displayPrefixOf, generateApiToken, hashApiToken, isWellFormedApiToken } from './api-token-format';
+import {
+  displayPrefixOf,
+  generateApiToken,
+  hashApiToken,
+  isWellFormedApiToken,
+} from './api-token-format';
 
 /** `lastUsedAt` is written at most this often per token and process (identity.md §8). */
 const lastUsedWriteInterval = 15 * 60 * 1000;
@@ -29,7 +39,9 @@ export async function createApiToken(
       tokenHash: hashApiToken(token),
       prefix: displayPrefixOf(token),
       expiresAt:
-        body.expiresInDays === undefined ? undefined : new Date(Date.now() + body.expiresInDays * 86_400_000),
+        body.expiresInDays === undefined
+          ? undefined
+          : new Date(Date.now() + body.expiresInDays * 86_400_000),
       createdByUserId: new Types.ObjectId(actor.userId),
     },
   ]);

@@ -46,7 +46,10 @@ export const authModule: AppModule = {
       },
       () => ({
         password: true,
-        entra: { enabled: Boolean(entra?.clientSecret), startUrl: entra?.clientSecret ? entraSignInStartPath : undefined },
+        entra: {
+          enabled: Boolean(entra?.clientSecret),
+          startUrl: entra?.clientSecret ? entraSignInStartPath : undefined,
+        },
       }),
     );
 
@@ -89,14 +92,17 @@ export const authModule: AppModule = {
           });
         } catch (error) {
           if (error instanceof AppError && error.code === 'rate_limited') {
-            const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+            const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)
+              ?.retryAfterSeconds;
             if (retryAfter) res.set('Retry-After', String(retryAfter));
           }
           throw error;
         }
         const actor = await buildActor(user, 'session');
         // passport 0.7's logIn regenerates the session: the pre-login cookie and CSRF token die here.
-        await new Promise<void>((resolve, reject) => req.logIn(actor, (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          req.logIn(actor, (error) => (error ? reject(error) : resolve())),
+        );
         return { user: await getMe(actor), csrfToken: issueCsrfToken(req, true) };
       },
     );
@@ -107,15 +113,32 @@ export const authModule: AppModule = {
         path: '/auth/logout',
         summary: 'End the console session',
         tag,
-        responses: { 204: { description: 'Signed out (also for bearer callers, who have no session)' } },
+        responses: {
+          204: { description: 'Signed out (also for bearer callers, who have no session)' },
+        },
       },
       async ({ req, res, actor }) => {
         if (actor.via !== 'session' || !req.session) return undefined;
-        await new Promise<void>((resolve, reject) => req.logOut((error) => (error ? reject(error) : resolve())));
-        await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          req.logOut((error) => (error ? reject(error) : resolve())),
+        );
+        await new Promise<void>((resolve, reject) =>
+          req.session.destroy((error) => (error ? reject(error) : resolve())),
+        );
         const { httpOnly, sameSite, path } = sessionCookieOptions(config);
-        res.clearCookie(sessionCookieName(config), { httpOnly, sameSite, path, secure: config.NODE_ENV === 'production' });
-        await recordAuditEvent(actor, { action: 'auth.sign-out', targetType: 'user', targetId: actor.userId, summary: 'Signed out', ip: req.ip });
+        res.clearCookie(sessionCookieName(config), {
+          httpOnly,
+          sameSite,
+          path,
+          secure: config.NODE_ENV === 'production',
+        });
+        await recordAuditEvent(actor, {
+          action: 'auth.sign-out',
+          targetType: 'user',
+          targetId: actor.userId,
+          summary: 'Signed out',
+          ip: req.ip,
+        });
         return undefined;
       },
     );
@@ -140,7 +163,8 @@ export const authModule: AppModule = {
         query: listApiTokensQuerySchema,
         responses: { 200: { description: 'Tokens, newest first', schema: apiTokenListSchema } },
       },
-      ({ actor, query }) => listApiTokens(actor, actor.userId, { includeRevoked: query.includeRevoked }),
+      ({ actor, query }) =>
+        listApiTokens(actor, actor.userId, { includeRevoked: query.includeRevoked }),
     );
 
     router.add(
@@ -150,7 +174,9 @@ export const authModule: AppModule = {
         summary: 'Create a personal API token (the secret is shown only in this response)',
         tag,
         body: createApiTokenBodySchema,
-        responses: { 201: { description: 'The new token with its secret', schema: createdApiTokenSchema } },
+        responses: {
+          201: { description: 'The new token with its secret', schema: createdApiTokenSchema },
+        },
       },
       async ({ actor, body }) => reply(201, await createApiToken(actor, actor.userId, body)),
     );
@@ -162,7 +188,10 @@ export const authModule: AppModule = {
         summary: 'Revoke one of my API tokens (refused from the next request on)',
         tag,
         params: tokenIdParamsSchema,
-        responses: { 204: { description: 'Revoked' }, 404: { description: 'No such active token of mine' } },
+        responses: {
+          204: { description: 'Revoked' },
+          404: { description: 'No such active token of mine' },
+        },
       },
       async ({ actor, params }) => {
         await revokeApiToken(actor, actor.userId, params.id);

@@ -38,7 +38,9 @@ export function installAuthentication(app: Express, dependencies: AppDependencie
   passport.use(new ApiTokenStrategy());
   if (entra) {
     passport.use(
-      new EntraBearerStrategy(entra, (claims) => resolveEntraActor(claims, { newUsers: entra.newUsers, via: 'entra' })),
+      new EntraBearerStrategy(entra, (claims) =>
+        resolveEntraActor(claims, { newUsers: entra.newUsers, via: 'entra' }),
+      ),
     );
   }
   passport.serializeUser((user, done) => done(null, (user as Actor).userId));
@@ -63,7 +65,8 @@ async function loadSessionActor(userId: string, allowDemo: boolean): Promise<Act
 }
 
 function skipWhenBearer(middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => (req.headers.authorization === undefined ? middleware(req, res, next) : next());
+  return (req, res, next) =>
+    req.headers.authorization === undefined ? middleware(req, res, next) : next();
 }
 
 function authenticateRequest(passport: Authenticator, entraConfigured: boolean): RequestHandler {
@@ -87,10 +90,18 @@ function authenticateRequest(passport: Authenticator, entraConfigured: boolean):
       next(new UnauthenticatedError('Send credentials as "Authorization: Bearer <token>"'));
       return;
     }
-    const strategy = looksLikeApiToken(credentials.token) ? 'api-token' : entraConfigured ? 'entra-bearer' : undefined;
+    const strategy = looksLikeApiToken(credentials.token)
+      ? 'api-token'
+      : entraConfigured
+        ? 'entra-bearer'
+        : undefined;
     if (!strategy) {
       res.set('WWW-Authenticate', bearerChallenge);
-      next(new UnauthenticatedError('Microsoft Entra ID sign-in is not configured on this server; use a personal API token'));
+      next(
+        new UnauthenticatedError(
+          'Microsoft Entra ID sign-in is not configured on this server; use a personal API token',
+        ),
+      );
       return;
     }
     const authenticate = passport.authenticate(
@@ -105,7 +116,10 @@ function authenticateRequest(passport: Authenticator, entraConfigured: boolean):
           if (typeof challenge === 'string') res.set('WWW-Authenticate', challenge);
           next(
             status === 403
-              ? new AppError('forbidden', 'The access token lacks the access_as_user scope of this API')
+              ? new AppError(
+                  'forbidden',
+                  'The access token lacks the access_as_user scope of this API',
+                )
               : new UnauthenticatedError('The bearer token is invalid, expired or revoked'),
           );
           return;

@@ -27,7 +27,9 @@ export function sessionCookieOptions(config: AppConfig): session.CookieOptions {
 function sessionSecrets(config: AppConfig, logger: Logger): string[] {
   if (config.SESSION_SECRET) return config.SESSION_SECRET.split(',').map((secret) => secret.trim());
   if (config.NODE_ENV === 'production') throw new Error('SESSION_SECRET is required in production');
-  logger.warn('SESSION_SECRET is not set: using a random one, console sessions end when the server restarts');
+  logger.warn(
+    'SESSION_SECRET is not set: using a random one, console sessions end when the server restarts',
+  );
   return [randomBytes(32).toString('base64url')];
 }
 

@@ -69,19 +69,27 @@ export async function checkEntraAccessToken(
     claims = verified.payload;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && invalidTokenCodes.has(code)) return { outcome: 'invalid', reason: code };
-    throw new AppError('service_unavailable', 'Microsoft Entra ID keys cannot be fetched right now; try again shortly');
+    if (typeof code === 'string' && invalidTokenCodes.has(code))
+      return { outcome: 'invalid', reason: code };
+    throw new AppError(
+      'service_unavailable',
+      'Microsoft Entra ID keys cannot be fetched right now; try again shortly',
+    );
   }
   const tenantId = String(claims.tid).toLowerCase();
   // The issuer list is the allow-list; `tid` must name the same tenant (passport-azure-ad never checked it).
   if (!settings.allowedTenantIds.includes(tenantId) || claims.iss !== v2IssuerFor(tenantId)) {
     return { outcome: 'invalid', reason: 'tenant' };
   }
-  if (claims.ver !== undefined && claims.ver !== '2.0') return { outcome: 'invalid', reason: 'version' };
+  if (claims.ver !== undefined && claims.ver !== '2.0')
+    return { outcome: 'invalid', reason: 'version' };
   // ID tokens and app-only tokens carry no `scp`; only delegated access tokens for our scope pass.
   const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
   if (!scopes.includes(settings.requiredScope)) return { outcome: 'insufficient_scope' };
-  return { outcome: 'valid', claims: { ...claims, tid: tenantId, oid: String(claims.oid).toLowerCase() } };
+  return {
+    outcome: 'valid',
+    claims: { ...claims, tid: tenantId, oid: String(claims.oid).toLowerCase() },
+  };
 }
 
 /**
@@ -112,7 +120,10 @@ export class EntraBearerStrategy extends Strategy {
           return;
         }
         if (check.outcome === 'insufficient_scope') {
-          this.fail(`Bearer realm="inbox-crm", error="insufficient_scope", scope="${this.settings.requiredScope}"`, 403);
+          this.fail(
+            `Bearer realm="inbox-crm", error="insufficient_scope", scope="${this.settings.requiredScope}"`,
+            403,
+          );
           return;
         }
         this.success(await this.resolveActor(check.claims));

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '../../db/test-database';
-import { FakeEntra, fakeEntraUser, type FakeEntraUser } from '../../test-support/fake-entra/fake-entra';
+import {
+  FakeEntra,
+  fakeEntraUser,
+  type FakeEntraUser,
+} from '../../test-support/fake-entra/fake-entra';
 import { createTestContext, type TestContext } from '../../test-support/test-context';
 import { UserModel } from '../users/user.model';
 
@@ -28,7 +32,8 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
     ENTRA_ALLOWED_TENANTS: `${tenantA},${tenantB}`,
     ...extra,
   });
-  const me = (token: string) => context.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+  const me = (token: string) =>
+    context.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
     fake = await FakeEntra.start();
@@ -41,9 +46,18 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
 
   it('accepts a valid v2 token and creates the unknown user at the lowest level', async () => {
     const response = await me(await fake.issueAccessToken(user, apiId)).expect(200);
-    expect(response.body).toMatchObject({ accessLevel: 'own', isAdmin: false, via: 'entra', name: user.name });
+    expect(response.body).toMatchObject({
+      accessLevel: 'own',
+      isAdmin: false,
+      via: 'entra',
+      name: user.name,
+    });
     const stored = await UserModel.findOne({ entraObjectId: user.oid }).lean();
-    expect(stored).toMatchObject({ entraTenantId: tenantA, login: user.preferredUsername, accessLevel: 'own' });
+    expect(stored).toMatchObject({
+      entraTenantId: tenantA,
+      login: user.preferredUsername,
+      accessLevel: 'own',
+    });
 
     // The second request maps to the same user.
     const again = await me(await fake.issueAccessToken(user, apiId)).expect(200);
@@ -62,7 +76,16 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
       'a tampered payload (old signature)',
       async () => {
         const [header, , signature] = (await fake.issueAccessToken(user, apiId)).split('.');
-        const forged = base64url({ aud: apiId, iss: fake.issuerFor(tenantA), tid: tenantA, oid: randomUUID(), scp: 'access_as_user', iat: now(), nbf: now(), exp: now() + 3600 });
+        const forged = base64url({
+          aud: apiId,
+          iss: fake.issuerFor(tenantA),
+          tid: tenantA,
+          oid: randomUUID(),
+          scp: 'access_as_user',
+          iat: now(),
+          nbf: now(),
+          exp: now() + 3600,
+        });
         return `${header}.${forged}.${signature}`;
       },
     ],
@@ -74,17 +97,59 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
         return `${token.slice(0, -2)}${last}${token.at(-1)}`;
       },
     ],
-    ['an expired token (400 s ago)', () => fake.issueAccessToken(user, apiId, { claims: { exp: now() - 400, iat: now() - 4000, nbf: now() - 4000 } })],
-    ['a token expired 120 s ago (beyond the 60 s tolerance)', () => fake.issueAccessToken(user, apiId, { claims: { exp: now() - 120 } })],
-    ['a not-yet-valid token (nbf 400 s ahead)', () => fake.issueAccessToken(user, apiId, { claims: { nbf: now() + 400 } })],
-    ['a token without exp', () => fake.issueAccessToken(user, apiId, { claims: { exp: undefined } })],
-    ['the wrong audience (Graph)', () => fake.issueAccessToken(user, '00000003-0000-0000-c000-000000000000')],
-    ['an issuer on a foreign host', () => fake.issueAccessToken(user, apiId, { claims: { iss: `https://evil.example/${tenantA}/v2.0` } })],
-    ['a v1 token (sts.windows.net)', () => fake.issueAccessToken(user, apiId, { claims: { iss: `https://sts.windows.net/${tenantA}/`, ver: '1.0' } })],
+    [
+      'an expired token (400 s ago)',
+      () =>
+        fake.issueAccessToken(user, apiId, {
+          claims: { exp: now() - 400, iat: now() - 4000, nbf: now() - 4000 },
+        }),
+    ],
+    [
+      'a token expired 120 s ago (beyond the 60 s tolerance)',
+      () => fake.issueAccessToken(user, apiId, { claims: { exp: now() - 120 } }),
+    ],
+    [
+      'a not-yet-valid token (nbf 400 s ahead)',
+      () => fake.issueAccessToken(user, apiId, { claims: { nbf: now() + 400 } }),
+    ],
+    [
+      'a token without exp',
+      () => fake.issueAccessToken(user, apiId, { claims: { exp: undefined } }),
+    ],
+    [
+      'the wrong audience (Graph)',
+      () => fake.issueAccessToken(user, '00000003-0000-0000-c000-000000000000'),
+    ],
+    [
+      'an issuer on a foreign host',
+      () =>
+        fake.issueAccessToken(user, apiId, {
+          claims: { iss: `https://evil.example/${tenantA}/v2.0` },
+        }),
+    ],
+    [
+      'a v1 token (sts.windows.net)',
+      () =>
+        fake.issueAccessToken(user, apiId, {
+          claims: { iss: `https://sts.windows.net/${tenantA}/`, ver: '1.0' },
+        }),
+    ],
     ['a tenant that is not allowed', () => fake.issueAccessToken(fakeEntraUser(tenantC), apiId)],
-    ['iss of tenant A with tid of tenant C', () => fake.issueAccessToken(user, apiId, { claims: { tid: tenantC } })],
-    ['an unknown kid (attacker key)', async () => fake.issueAccessToken(user, apiId, { signingKey: await FakeEntra.generateKey() })],
-    ['a known kid signed with an attacker key', async () => fake.issueAccessToken(user, apiId, { signingKey: await FakeEntra.generateKey(fake.currentKey.kid) })],
+    [
+      'iss of tenant A with tid of tenant C',
+      () => fake.issueAccessToken(user, apiId, { claims: { tid: tenantC } }),
+    ],
+    [
+      'an unknown kid (attacker key)',
+      async () => fake.issueAccessToken(user, apiId, { signingKey: await FakeEntra.generateKey() }),
+    ],
+    [
+      'a known kid signed with an attacker key',
+      async () =>
+        fake.issueAccessToken(user, apiId, {
+          signingKey: await FakeEntra.generateKey(fake.currentKey.kid),
+        }),
+    ],
     [
       'alg none with a known kid',
       async () => {
@@ -99,7 +164,9 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
         const header = base64url({ alg: 'HS256', kid: fake.currentKey.kid, typ: 'JWT' });
         const payload = (await fake.issueAccessToken(user, apiId)).split('.')[1];
         const secret = JSON.stringify(fake.currentKey.publicJwk);
-        const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+        const signature = createHmac('sha256', secret)
+          .update(`${header}.${payload}`)
+          .digest('base64url');
         return `${header}.${payload}.${signature}`;
       },
     ],
@@ -109,7 +176,9 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
   it.each(rejections)('rejects %s with 401', async (_label, makeToken) => {
     const response = await me(await makeToken()).expect(401);
     expect(response.body.error.code).toBe('unauthenticated');
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="inbox-crm", error="invalid_token"');
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="inbox-crm", error="invalid_token"',
+    );
   });
 
   it.each([
@@ -136,7 +205,10 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
   it('with ENTRA_NEW_USERS=reject, refuses unknown users but lets pre-registered ones in', async () => {
     const strict = createTestContext({ env: entraEnv({ ENTRA_NEW_USERS: 'reject' }) });
     const stranger = fakeEntraUser(tenantA, 'Eve Stranger');
-    const refused = await strict.request.get('/api/v1/me').set('Authorization', `Bearer ${await fake.issueAccessToken(stranger, apiId)}`).expect(403);
+    const refused = await strict.request
+      .get('/api/v1/me')
+      .set('Authorization', `Bearer ${await fake.issueAccessToken(stranger, apiId)}`)
+      .expect(403);
     expect(refused.body.error.message).toMatch(/ask an administrator/);
     expect(await UserModel.countDocuments({ entraObjectId: stranger.oid })).toBe(0);
 
@@ -144,31 +216,51 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
     await strict.request
       .post('/api/v1/users')
       .set(admin.auth)
-      .send({ login: 'eve', name: 'Eve', accessLevel: 'all', entra: { tenantId: tenantA, objectId: stranger.oid } })
+      .send({
+        login: 'eve',
+        name: 'Eve',
+        accessLevel: 'all',
+        entra: { tenantId: tenantA, objectId: stranger.oid },
+      })
       .expect(201);
-    const accepted = await strict.request.get('/api/v1/me').set('Authorization', `Bearer ${await fake.issueAccessToken(stranger, apiId)}`).expect(200);
+    const accepted = await strict.request
+      .get('/api/v1/me')
+      .set('Authorization', `Bearer ${await fake.issueAccessToken(stranger, apiId)}`)
+      .expect(200);
     expect(accepted.body).toMatchObject({ login: 'eve', accessLevel: 'all' });
   });
 
   it.each([
     ['answers 500', 'error-500'],
     ['answers with an HTML page', 'html'],
-  ] as const)('answers 503 (not 401) while the JWKS endpoint %s, and recovers', async (_label, mode) => {
-    const fresh = createTestContext({ env: entraEnv() }); // fresh key cache
-    fake.jwksMode = mode;
-    try {
-      const token = await fake.issueAccessToken(user, apiId);
-      const response = await fresh.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(503);
-      expect(response.body.error.code).toBe('service_unavailable');
-    } finally {
-      fake.jwksMode = 'ok';
-    }
-    await fresh.request.get('/api/v1/me').set('Authorization', `Bearer ${await fake.issueAccessToken(user, apiId)}`).expect(200);
-  });
+  ] as const)(
+    'answers 503 (not 401) while the JWKS endpoint %s, and recovers',
+    async (_label, mode) => {
+      const fresh = createTestContext({ env: entraEnv() }); // fresh key cache
+      fake.jwksMode = mode;
+      try {
+        const token = await fake.issueAccessToken(user, apiId);
+        const response = await fresh.request
+          .get('/api/v1/me')
+          .set('Authorization', `Bearer ${token}`)
+          .expect(503);
+        expect(response.body.error.code).toBe('service_unavailable');
+      } finally {
+        fake.jwksMode = 'ok';
+      }
+      await fresh.request
+        .get('/api/v1/me')
+        .set('Authorization', `Bearer ${await fake.issueAccessToken(user, apiId)}`)
+        .expect(200);
+    },
+  );
 
   it('without Entra configuration, a JWT bearer is refused with a clear 401', async () => {
     const plain = createTestContext();
-    const response = await plain.request.get('/api/v1/me').set('Authorization', `Bearer ${await fake.issueAccessToken(user, apiId)}`).expect(401);
+    const response = await plain.request
+      .get('/api/v1/me')
+      .set('Authorization', `Bearer ${await fake.issueAccessToken(user, apiId)}`)
+      .expect(401);
     expect(response.body.error.message).toMatch(/not configured/);
   });
 });

@@ -47,20 +47,37 @@ export function installEntraConsoleSignIn(
   });
 
   app.get(entraSignInStartPath, (req, res, next) => {
-    ensureStrategy().then(() => {
-      (passport.authenticate(strategyName, callbackOptions(req)) as RequestHandler)(req, res, next);
-    }, (error: unknown) => {
-      dependencies.logger.error({ err: error }, 'Microsoft Entra ID discovery failed');
-      next(new AppError('service_unavailable', 'Microsoft Entra ID cannot be reached right now; try again shortly'));
-    });
+    ensureStrategy().then(
+      () => {
+        (passport.authenticate(strategyName, callbackOptions(req)) as RequestHandler)(
+          req,
+          res,
+          next,
+        );
+      },
+      (error: unknown) => {
+        dependencies.logger.error({ err: error }, 'Microsoft Entra ID discovery failed');
+        next(
+          new AppError(
+            'service_unavailable',
+            'Microsoft Entra ID cannot be reached right now; try again shortly',
+          ),
+        );
+      },
+    );
   });
 
   app.get(entraSignInCallbackPath, (req, res, next) => {
     ensureStrategy().then(() => {
       const finish = (error: unknown, actor: Actor | false | undefined): void => {
         if (error || !actor) {
-          const reason = error instanceof AppError && error.code === 'forbidden' ? 'not-allowed' : 'failed';
-          if (error && !(error instanceof AppError)) dependencies.logger.warn({ errCode: (error as { code?: unknown }).code }, 'Entra sign-in failed');
+          const reason =
+            error instanceof AppError && error.code === 'forbidden' ? 'not-allowed' : 'failed';
+          if (error && !(error instanceof AppError))
+            dependencies.logger.warn(
+              { errCode: (error as { code?: unknown }).code },
+              'Entra sign-in failed',
+            );
           res.redirect(`${consoleHome}?signInError=${reason}`);
           return;
         }
@@ -79,12 +96,20 @@ export function installEntraConsoleSignIn(
           }).then(() => res.redirect(consoleHome), next);
         });
       };
-      (passport.authenticate(strategyName, callbackOptions(req), finish) as RequestHandler)(req, res, next);
+      (passport.authenticate(strategyName, callbackOptions(req), finish) as RequestHandler)(
+        req,
+        res,
+        next,
+      );
     }, next);
   });
 }
 
-async function registerStrategy(passport: Authenticator, settings: EntraSettings, clientSecret: string): Promise<void> {
+async function registerStrategy(
+  passport: Authenticator,
+  settings: EntraSettings,
+  clientSecret: string,
+): Promise<void> {
   const loopbackHttp = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(settings.authorityUrl);
   // The full `.well-known` URL: tenant-specific metadata whose issuer pins ID tokens to that tenant.
   const configuration = await discovery(
@@ -97,17 +122,29 @@ async function registerStrategy(passport: Authenticator, settings: EntraSettings
   );
   passport.use(
     strategyName,
-    new OidcStrategy({ config: configuration, scope: 'openid profile email', sessionKey: 'entraSignIn' }, (tokens, verified) => {
-      const claims = tokens.claims() as (EntraIdentity & Record<string, unknown>) | undefined;
-      const tenantId = typeof claims?.tid === 'string' ? claims.tid.toLowerCase() : '';
-      if (!claims || typeof claims.oid !== 'string' || !settings.allowedTenantIds.includes(tenantId)) {
-        verified(new AppError('forbidden', 'This Microsoft account is not from an allowed tenant'));
-        return;
-      }
-      resolveEntraActor(
-        { ...claims, tid: tenantId, oid: claims.oid.toLowerCase() },
-        { newUsers: settings.newUsers, via: 'session' },
-      ).then((actor) => verified(null, actor), (error: unknown) => verified(error));
-    }),
+    new OidcStrategy(
+      { config: configuration, scope: 'openid profile email', sessionKey: 'entraSignIn' },
+      (tokens, verified) => {
+        const claims = tokens.claims() as (EntraIdentity & Record<string, unknown>) | undefined;
+        const tenantId = typeof claims?.tid === 'string' ? claims.tid.toLowerCase() : '';
+        if (
+          !claims ||
+          typeof claims.oid !== 'string' ||
+          !settings.allowedTenantIds.includes(tenantId)
+        ) {
+          verified(
+            new AppError('forbidden', 'This Microsoft account is not from an allowed tenant'),
+          );
+          return;
+        }
+        resolveEntraActor(
+          { ...claims, tid: tenantId, oid: claims.oid.toLowerCase() },
+          { newUsers: settings.newUsers, via: 'session' },
+        ).then(
+          (actor) => verified(null, actor),
+          (error: unknown) => verified(error),
+        );
+      },
+    ),
   );
 }

@@ -40,7 +40,9 @@ export function entraSettingsFrom(config: AppConfig): EntraSettings | undefined 
     .map((tenant) => tenant.trim().toLowerCase())
     .filter((tenant) => tenant !== '' && tenant !== 'organizations' && tenant !== 'common');
   if (allowedTenantIds.length === 0) {
-    throw new Error('ENTRA_ALLOWED_TENANTS must list tenant ids when ENTRA_TENANT_ID is organizations/common');
+    throw new Error(
+      'ENTRA_ALLOWED_TENANTS must list tenant ids when ENTRA_TENANT_ID is organizations/common',
+    );
   }
   return {
     authorityUrl,

@@ -28,10 +28,16 @@ export async function resolveEntraActor(
   identity: EntraIdentity,
   options: { newUsers: 'create' | 'reject'; via: Actor['via'] },
 ): Promise<Actor> {
-  let user: UserRecord | null = await UserModel.findOne({ entraTenantId: identity.tid, entraObjectId: identity.oid }).lean();
+  let user: UserRecord | null = await UserModel.findOne({
+    entraTenantId: identity.tid,
+    entraObjectId: identity.oid,
+  }).lean();
   if (!user) {
     if (options.newUsers === 'reject') {
-      throw new AppError('forbidden', 'Your Microsoft account has not been added to inbox-crm yet; ask an administrator');
+      throw new AppError(
+        'forbidden',
+        'Your Microsoft account has not been added to inbox-crm yet; ask an administrator',
+      );
     }
     user = await createEntraUser(identity);
   }
@@ -45,7 +51,9 @@ export async function resolveEntraActor(
 async function createEntraUser(identity: EntraIdentity): Promise<UserRecord> {
   const preferred = (identity.preferred_username ?? identity.email ?? '').trim().toLowerCase();
   const baseLogin = loginPattern.test(preferred) ? preferred : `entra-${identity.oid}`;
-  const login = (await UserModel.exists({ login: baseLogin })) ? `${baseLogin}-${identity.oid.slice(0, 8)}` : baseLogin;
+  const login = (await UserModel.exists({ login: baseLogin }))
+    ? `${baseLogin}-${identity.oid.slice(0, 8)}`
+    : baseLogin;
   try {
     const user = await createUser({
       login,
@@ -64,10 +72,16 @@ async function createEntraUser(identity: EntraIdentity): Promise<UserRecord> {
     return user;
   } catch (error) {
     // Two first requests at once: the other one created the user.
-    const existing = await UserModel.findOne({ entraTenantId: identity.tid, entraObjectId: identity.oid }).lean();
+    const existing = await UserModel.findOne({
+      entraTenantId: identity.tid,
+      entraObjectId: identity.oid,
+    }).lean();
     if (existing) return existing;
     if (error instanceof mongoose.mongo.MongoServerError && error.code === 11000) {
-      throw new AppError('conflict', 'Could not create your inbox-crm account; ask an administrator');
+      throw new AppError(
+        'conflict',
+        'Could not create your inbox-crm account; ask an administrator',
+      );
     }
     throw error;
   }

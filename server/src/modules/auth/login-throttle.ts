@@ -33,7 +33,8 @@ export function tooManyAttempts(retryAfterSeconds: number): AppError {
 /** Throws 429 when this login has used up its failures in the current window. */
 export async function assertLoginNotLocked(login: string): Promise<void> {
   const record = await LoginFailureModel.findById(login).lean();
-  if (!record || record.count < maxFailuresPerLogin || record.expiresAt.getTime() <= Date.now()) return;
+  if (!record || record.count < maxFailuresPerLogin || record.expiresAt.getTime() <= Date.now())
+    return;
   throw tooManyAttempts(Math.max(1, Math.ceil((record.expiresAt.getTime() - Date.now()) / 1000)));
 }
 

@@ -42,7 +42,8 @@ export async function signInWithPassword(
   };
 
   if (!user || !passwordMatches) return refuse(user ? 'wrong password' : 'unknown login');
-  if (!user.active) return refuse('account deactivated', 'Your account is deactivated; ask an administrator');
+  if (!user.active)
+    return refuse('account deactivated', 'Your account is deactivated; ask an administrator');
   if (user.isDemo && !options.demoAccountsAllowed) {
     return refuse(
       'demo account outside the demo database',
@@ -53,8 +54,22 @@ export async function signInWithPassword(
   await clearLoginFailures(normalizedLogin);
   await recordSignIn(user._id);
   await recordAuditEvent(
-    { userId: user._id.toString(), login: user.login, name: user.name, accessLevel: user.accessLevel, isAdmin: user.isAdmin, teamIds: [], via: 'session' },
-    { action: 'auth.sign-in', targetType: 'user', targetId: user._id.toString(), summary: 'Signed in with password', ip: options.ip },
+    {
+      userId: user._id.toString(),
+      login: user.login,
+      name: user.name,
+      accessLevel: user.accessLevel,
+      isAdmin: user.isAdmin,
+      teamIds: [],
+      via: 'session',
+    },
+    {
+      action: 'auth.sign-in',
+      targetType: 'user',
+      targetId: user._id.toString(),
+      summary: 'Signed in with password',
+      ip: options.ip,
+    },
   );
   return user;
 }

@@ -10,7 +10,12 @@ export async function findTeamIdsForUser(userId: string): Promise<string[]> {
   const teams = await mongoose.connection
     .collection('teams')
     .find(
-      { $or: [{ leaderId: id }, { members: { $elemMatch: { userId: id, active: { $ne: false } } } }] },
+      {
+        $or: [
+          { leaderId: id },
+          { members: { $elemMatch: { userId: id, active: { $ne: false } } } },
+        ],
+      },
       { projection: { _id: 1 } },
     )
     .toArray();
