@@ -1,4 +1,5 @@
 import { Query } from 'mingo';
+import { MingoError } from 'mingo/util';
 import type { Options as MingoOptions } from 'mingo/types';
 import { assertComparable, compareValues, isPlainObject, type Document } from './bson-values';
 import { collectPathValues } from './document-paths';
@@ -112,7 +113,8 @@ export function translateMingoError(error: unknown): unknown {
   if (accumulator) return new MongoCommandError(15952, `unknown group operator '${accumulator[1]}'`);
   const expression = /(?:unknown|unregistered) (?:expression )?operator:? '?(\$\w+)/i.exec(message);
   if (expression && !/query operator/.test(message)) return new MongoCommandError(ErrorCode.InvalidPipelineOperator, `Unrecognized expression '${expression[1]}'`);
-  if (error.name === 'MingoError' || error instanceof TypeError) return new MongoCommandError(ErrorCode.BadValue, message);
+  if (/immutable field '_id'/.test(message)) return new MongoCommandError(ErrorCode.ImmutableField, message);
+  if (error instanceof MingoError || error instanceof TypeError) return new MongoCommandError(ErrorCode.BadValue, message);
   return error;
 }
 
@@ -146,8 +148,17 @@ export class Filter {
     if (!projection || Object.keys(projection).length === 0) return documents;
     assertNoScript(projection);
     const projected = runMingo(() => this.query.find<Document>(documents, projection).all());
-    return projected.map(moveIdFirst);
+    if (projected.length !== documents.length) throw new Error('projection changed the number of documents');
+    return projected.map((document, position) => inSourceOrder(document, documents[position] as Document));
   }
+}
+
+/** MongoDB keeps the stored field order in projections (mingo uses the projection's order). */
+function inSourceOrder(projected: Document, source: Document): Document {
+  const ordered: Document = {};
+  for (const key of Object.keys(source)) if (key in projected) ordered[key] = projected[key];
+  for (const key of Object.keys(projected)) if (!(key in ordered)) ordered[key] = projected[key];
+  return ordered;
 }
 
 export function moveIdFirst(document: Document): Document {

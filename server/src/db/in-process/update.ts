@@ -200,11 +200,22 @@ export function applyUpdate(current: Document, spec: UpdateSpec, options: ApplyO
       else operators[operator] = argument;
     }
     validateAgainstDocument(operators, current, options.query);
-    next = cloneDeep(current);
-    if (Object.keys(operators).length > 0) {
-      runMingo(() => mingoUpdate(next, operators, options.arrayFilters, options.query, { queryOptions: baseMingoOptions }));
+    // mingo refuses any $set of _id; setting it to its current value is legal in MongoDB.
+    const setFields = operators.$set as Document | undefined;
+    if (setFields && '_id' in setFields && current._id !== undefined) {
+      if (canonicalKey(setFields._id) !== canonicalKey(current._id)) throw immutableId();
+      const { _id: _unchanged, ...rest } = setFields;
+      if (Object.keys(rest).length > 0) operators.$set = rest;
+      else delete operators.$set;
     }
-    if (canonicalKey(next._id) !== canonicalKey(current._id)) throw immutableId();
+    next = cloneDeep(current);
+    // mingo applies the update only when `condition` matches; it is needed for the positional `$` only.
+    const usesPositional = Object.values(operators).some((argument) => Object.keys(argument as Document).some((path) => /(^|\.)\$($|\.)/.test(path)));
+    const condition = usesPositional && !options.inserting ? options.query : undefined;
+    if (Object.keys(operators).length > 0) {
+      runMingo(() => mingoUpdate(next, operators, options.arrayFilters, condition, { queryOptions: baseMingoOptions }));
+    }
+    if (current._id !== undefined && canonicalKey(next._id) !== canonicalKey(current._id)) throw immutableId();
   }
   return moveIdFirst(next);
 }
