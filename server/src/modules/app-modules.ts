@@ -7,6 +7,7 @@ import { followersModule } from './followers/followers.routes';
 import { attachmentsModule } from './attachments/attachments.routes';
 import { activityTypesModule } from './activity-types/activity-types.routes';
 import { productsModule } from './products/products.routes';
+import { activitiesModule } from './activities/activities.routes';
 
 /** Every feature of the server, in installation order (authentication first). One line each. */
 export const appModules: AppModule[] = [
@@ -18,4 +19,5 @@ export const appModules: AppModule[] = [
   attachmentsModule,
   activityTypesModule,
   productsModule,
+  activitiesModule,
 ];

@@ -148,7 +148,7 @@ export async function updateActivityType(
   const updated = await ActivityTypeModel.findByIdAndUpdate(
     id,
     { $set: { ...patch, updatedBy: new Types.ObjectId(actor.userId) } },
-    { new: true, runValidators: true },
+    { returnDocument: 'after', runValidators: true },
   ).lean();
   if (!updated) throw new NotFoundError('Activity type');
   return toActivityTypeDto(updated);

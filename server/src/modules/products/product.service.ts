@@ -65,7 +65,7 @@ export async function updateProduct(
   const updated = await ProductModel.findByIdAndUpdate(
     id,
     { $set: { ...withDerivedFields(patch), updatedBy: new Types.ObjectId(actor.userId) } },
-    { new: true, runValidators: true },
+    { returnDocument: 'after', runValidators: true },
   ).lean();
   if (!updated) throw new NotFoundError('Product');
   return toProductDto(updated);
