@@ -8,6 +8,13 @@ import { attachmentsModule } from './attachments/attachments.routes';
 import { activityTypesModule } from './activity-types/activity-types.routes';
 import { productsModule } from './products/products.routes';
 import { activitiesModule } from './activities/activities.routes';
+import { partnersModule } from './partners/partner.routes';
+import { tagsModule } from './tags/tag.routes';
+import { lostReasonsModule } from './lost-reasons/lost-reason.routes';
+import { stagesModule } from './stages/stage.routes';
+import { teamsModule } from './teams/team.routes';
+import { leadsModule } from './leads/lead.routes';
+import { pipelineModule } from './pipeline/pipeline.routes';
 
 /** Every feature of the server, in installation order (authentication first). One line each. */
 export const appModules: AppModule[] = [
@@ -20,4 +27,11 @@ export const appModules: AppModule[] = [
   activityTypesModule,
   productsModule,
   activitiesModule,
+  partnersModule,
+  tagsModule,
+  lostReasonsModule,
+  stagesModule,
+  teamsModule,
+  leadsModule,
+  pipelineModule,
 ];
