@@ -35,7 +35,8 @@ export async function connectTestDatabase(): Promise<TestDatabase> {
     uri = server.uri;
   }
   const dbName = testDatabaseName();
-  await mongoose.connect(uri, { dbName });
+  // Command monitoring lets tests observe what the driver sends (getMore counts, killCursors).
+  await mongoose.connect(uri, { dbName, monitorCommands: true });
   await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).syncIndexes()));
   return {
     dbName,

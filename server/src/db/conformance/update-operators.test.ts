@@ -4,10 +4,10 @@ import { database, rejectionOf } from './conformance-helpers';
 
 describe('update operators', () => {
   useTestDatabase();
-  let deals: Collection<Document>;
+  let deals: Collection<Document & { _id: number }>;
 
   beforeAll(() => {
-    deals = database().collection('deals');
+    deals = database().collection<Document & { _id: number }>('deals');
   });
 
   beforeEach(async () => {
