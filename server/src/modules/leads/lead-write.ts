@@ -176,7 +176,9 @@ export async function writeLead(actor: Actor, before: LeadRecord | null, patch: 
 
   await trackLeadChange(actor, before, saved, context);
   if (saved.userId && (userChanged || !before)) {
-    await followRecord({ resModel: 'lead', resId: saved._id, userId: saved.userId }, { session });
+    // Followers are partners: a user without one (not linked yet) cannot follow.
+    const salesperson = await UserModel.findById(saved.userId, { partnerId: 1 }).session(session).lean();
+    if (salesperson?.partnerId) await followRecord({ resModel: 'lead', resId: saved._id, userId: saved.userId }, { session });
   }
   return saved;
 }
