@@ -15,6 +15,7 @@ import { stagesModule } from './stages/stage.routes';
 import { teamsModule } from './teams/team.routes';
 import { leadsModule } from './leads/lead.routes';
 import { pipelineModule } from './pipeline/pipeline.routes';
+import { quotationsModule } from './quotations/quotations.routes';
 
 /** Every feature of the server, in installation order (authentication first). One line each. */
 export const appModules: AppModule[] = [
@@ -34,4 +35,5 @@ export const appModules: AppModule[] = [
   teamsModule,
   leadsModule,
   pipelineModule,
+  quotationsModule,
 ];
