@@ -43,6 +43,7 @@ export default defineConfig(({ mode }) => {
           background: path.join(extensionDir, 'src', 'background', 'main.ts'),
           popup: path.join(extensionDir, 'popup.html'),
           options: path.join(extensionDir, 'options.html'),
+          bulk: path.join(extensionDir, 'bulk.html'),
         },
         output: {
           entryFileNames: '[name].js',

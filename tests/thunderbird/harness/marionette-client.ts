@@ -43,6 +43,8 @@ export class MarionetteClient {
   async newChromeSession(): Promise<void> {
     await this.send('WebDriver:NewSession', { capabilities: { alwaysMatch: {} } });
     await this.send('Marionette:SetContext', { value: 'chrome' });
+    // Chrome scripts wait on Thunderbird (folder indexing, menus); the default 30 s is tight on a busy machine.
+    await this.send('WebDriver:SetTimeouts', { script: 120_000 });
   }
 
   /** Runs `body` (a function body; `arguments[i]` are the args) in the chrome context. */
@@ -52,11 +54,11 @@ export class MarionetteClient {
   }
 
   /** Like execute, but the body resolves by calling `resolve(value)`, or fails with `reject(message)`. */
-  async executeAsync<T>(body: string, args: unknown[] = [], timeoutMs = 60_000): Promise<T> {
+  async executeAsync<T>(body: string, args: unknown[] = []): Promise<T> {
     const script = `const [resolve, reject] = (() => { const done = arguments[arguments.length - 1];
-      return [(v) => done({ ok: true, value: v }), (e) => done({ ok: false, error: String(e && e.stack || e) })]; })();
+      return [(v) => done({ ok: true, value: v }), (e) => done({ ok: false, error: e && e.message ? e.message + " | " + e.stack : String(e) })]; })();
       (async () => { ${body} })().catch(reject);`;
-    const result = (await this.send('WebDriver:ExecuteAsyncScript', { script, args, scriptTimeout: timeoutMs })) as {
+    const result = (await this.send('WebDriver:ExecuteAsyncScript', { script, args })) as {
       value: { ok: true; value: T } | { ok: false; error: string };
     };
     if (!result.value.ok) throw new Error(`chrome script failed: ${result.value.error}`);

@@ -66,6 +66,8 @@ const basePrefs: Record<string, string | number | boolean> = {
   'toolkit.telemetry.server': '',
   'network.connectivity-service.enabled': false,
   'marionette.port': 0,
+  // New folders open unthreaded: every seeded mail is its own row.
+  'mailnews.default_view_flags': 0,
   'devtools.console.stdout.content': true,
   // The control channel's long poll is network traffic, which does not count as activity.
   'extensions.background.idle.timeout': 300_000,
@@ -168,7 +170,7 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
     await marionette.newChromeSession();
   } catch (error) {
     kill('SIGKILL');
-    throw new Error(`Thunderbird did not start (log: ${logPath}): ${(error as Error).message}`);
+    throw new Error(`Thunderbird did not start (log: ${logPath}): ${(error as Error).message}`, { cause: error });
   }
   return { pid, profileDir, logPath, marionette, stop };
 }

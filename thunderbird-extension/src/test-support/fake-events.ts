@@ -11,7 +11,6 @@ export function createFakeEvent<T extends (...args: never[]) => void>(): FakeEve
     addListener: (listener: T) => void listeners.add(listener),
     removeListener: (listener: T) => void listeners.delete(listener),
     hasListener: (listener: T) => listeners.has(listener),
-    hasListeners: () => listeners.size > 0,
     fire: (...args: Parameters<T>) => {
       for (const listener of listeners) listener(...args);
     },
