@@ -37,7 +37,7 @@ import {
 } from './retry-policy';
 
 export const apiPaths = {
-  me: '/api/v1/auth/me',
+  me: '/api/v1/me',
   mailContext: '/api/v1/mail/context',
   mailOpportunities: '/api/v1/mail/opportunities',
   mailOpportunitiesBatch: '/api/v1/mail/opportunities/batch',
