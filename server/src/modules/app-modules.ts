@@ -1,6 +1,8 @@
 import type { AppModule } from './app-module';
 import { auditModule } from './audit/audit.routes';
 import { authModule } from './auth/auth.routes';
+import { contactSyncModule } from './contact-sync/contact-sync.routes';
+import { mailModule } from './mail/mail.routes';
 import { usersModule } from './users/user.routes';
 import { messagesModule } from './messages/messages.routes';
 import { followersModule } from './followers/followers.routes';
@@ -22,6 +24,8 @@ export const appModules: AppModule[] = [
   authModule,
   usersModule,
   auditModule,
+  contactSyncModule,
+  mailModule,
   messagesModule,
   followersModule,
   attachmentsModule,

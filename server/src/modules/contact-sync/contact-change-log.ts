@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { Types, type ClientSession } from 'mongoose';
+import { PartnerModel, type PartnerRecord } from '../partners/partner.model';
 import {
   ContactChangeModel,
   ContactSequenceCounterModel,
@@ -74,7 +75,7 @@ async function ensureCounter(): Promise<void> {
   if (databaseName !== undefined && counterReadyFor === databaseName) return;
   await ContactSequenceCounterModel.updateOne(
     { _id: counterId },
-    { $setOnInsert: { seq: 0, horizonSeq: 0, epoch: randomUUID(), allocatedAt: new Date() } },
+    { $setOnInsert: { seq: 0, horizonSeq: 0, prunedThroughSeq: 0, epoch: randomUUID(), allocatedAt: new Date() } },
     { upsert: true },
   ).catch((error: unknown) => {
     // Two first writers racing on the upsert: the other one created it, which is all we need.
@@ -88,7 +89,7 @@ async function allocateSequence(session: ClientSession | undefined): Promise<num
   const counter = await ContactSequenceCounterModel.findOneAndUpdate(
     { _id: counterId },
     { $inc: { seq: 1 }, $set: { allocatedAt: new Date() } },
-    { new: true, session },
+    { returnDocument: 'after', session },
   ).lean();
   if (!counter) {
     // Dropped between ensureCounter and here (tests dropping the database): start again.
@@ -101,6 +102,7 @@ async function allocateSequence(session: ClientSession | undefined): Promise<num
 export interface CounterState {
   seq: number;
   horizonSeq: number;
+  prunedThroughSeq: number;
   epoch: string;
   allocatedAt: Date;
 }
@@ -109,7 +111,13 @@ export async function readCounter(): Promise<CounterState> {
   await ensureCounter();
   const counter = await ContactSequenceCounterModel.findById(counterId).lean();
   if (!counter) throw new Error('contact sequence counter missing');
-  return { seq: counter.seq, horizonSeq: counter.horizonSeq, epoch: counter.epoch, allocatedAt: counter.allocatedAt };
+  return {
+    seq: counter.seq,
+    horizonSeq: counter.horizonSeq,
+    prunedThroughSeq: counter.prunedThroughSeq ?? 0,
+    epoch: counter.epoch,
+    allocatedAt: counter.allocatedAt,
+  };
 }
 
 export interface StableChangesPage {
@@ -139,7 +147,8 @@ export async function readStableChanges(
   const stable: ContactChange[] = [];
   let expected = afterSeq + 1;
   for (const entry of entries) {
-    if (entry.seq > expected && now.getTime() - entry.recordedAt.getTime() < abandonedGapMs) {
+    const holeIsPruned = entry.seq - 1 <= counter.prunedThroughSeq;
+    if (entry.seq > expected && !holeIsPruned && now.getTime() - entry.recordedAt.getTime() < abandonedGapMs) {
       // A hole: a writer allocated `expected` and has not committed yet. Stop before it.
       return { entries: stable, stableSeq: expected - 1, hasMore: false, counter };
     }
@@ -197,11 +206,15 @@ export async function pruneContactChanges(
   const removable = old.filter(
     (entry) => entry.deleted || latestByPartner.get(String(entry.partnerId)) !== entry.seq,
   );
+  if (removable.length === 0) return { removed: 0, horizonSeq: (await readCounter()).horizonSeq };
   const droppedTombstoneSeq = Math.max(0, ...removable.filter((entry) => entry.deleted).map((entry) => entry.seq));
-  if (droppedTombstoneSeq > 0) {
-    // Horizon first: a reader must never see a token accepted whose tombstone is already gone.
-    await ContactSequenceCounterModel.updateOne({ _id: counterId }, { $max: { horizonSeq: droppedTombstoneSeq } });
-  }
+  const droppedSeq = Math.max(...removable.map((entry) => entry.seq));
+  // Counter first: a reader must never accept a token whose tombstone is gone, nor wait on a
+  // hole that pruning made.
+  await ContactSequenceCounterModel.updateOne(
+    { _id: counterId },
+    { $max: { horizonSeq: droppedTombstoneSeq, prunedThroughSeq: droppedSeq } },
+  );
   const result = await ContactChangeModel.deleteMany({ seq: { $in: removable.map((entry) => entry.seq) } });
   return { removed: result.deletedCount, horizonSeq: (await readCounter()).horizonSeq };
 }
@@ -211,39 +224,36 @@ async function loadContactSnapshot(
   partnerId: Types.ObjectId,
   session: ClientSession | undefined,
 ): Promise<ContactSnapshot | undefined> {
-  const partner = await mongoose.connection
-    .collection<PartnerDocumentFields>('partners')
-    .findOne({ _id: partnerId }, { session });
-  if (!partner || partner.active === false) return undefined;
+  const partner = await PartnerModel.findById(partnerId).session(session ?? null).lean<PartnerRecord>();
+  if (!partner || !partner.active) return undefined;
   return snapshotFromPartner(partner);
 }
 
-/** The partner fields the sync reads (collection `partners`, crm-model.md §1.1). */
-export interface PartnerDocumentFields {
-  _id: Types.ObjectId;
-  name?: string | null;
-  isCompany?: boolean | null;
-  parentId?: Types.ObjectId | null;
-  companyName?: string | null;
-  jobPosition?: string | null;
-  email?: string | null;
-  emails?: Array<{ email?: string | null; primary?: boolean | null }> | null;
-  phone?: string | null;
-  mobile?: string | null;
-  street?: string | null;
-  street2?: string | null;
-  zip?: string | null;
-  city?: string | null;
-  stateCode?: string | null;
-  countryCode?: string | null;
-  website?: string | null;
-  lang?: string | null;
-  notes?: string | null;
-  userId?: Types.ObjectId | null;
-  teamId?: Types.ObjectId | null;
-  createdBy?: Types.ObjectId | null;
-  active?: boolean | null;
-}
+/** The partner fields the sync reads. */
+export type PartnerDocumentFields = Pick<
+  PartnerRecord,
+  | 'name'
+  | 'isCompany'
+  | 'parentId'
+  | 'companyName'
+  | 'jobPosition'
+  | 'email'
+  | 'emails'
+  | 'phone'
+  | 'mobile'
+  | 'street'
+  | 'street2'
+  | 'zip'
+  | 'city'
+  | 'stateCode'
+  | 'countryCode'
+  | 'website'
+  | 'lang'
+  | 'notes'
+  | 'userId'
+  | 'teamId'
+  | 'createdBy'
+>;
 
 export function snapshotFromPartner(partner: PartnerDocumentFields): ContactSnapshot {
   const text = (value: string | null | undefined): string | null =>

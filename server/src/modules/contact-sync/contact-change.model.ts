@@ -11,6 +11,8 @@ export interface ContactSequenceCounter {
   seq: number;
   /** Tokens below this sequence are too old: their tombstones have been pruned (→ 410). */
   horizonSeq: number;
+  /** Every sequence number at or below it that has no entry was pruned, not in flight. */
+  prunedThroughSeq: number;
   /** Changes on restore from a backup: every outstanding token becomes invalid. */
   epoch: string;
   /** When the last sequence number was allocated (gap detection). */
@@ -22,6 +24,7 @@ const counterSchema = new Schema<ContactSequenceCounter>(
     _id: { type: String, required: true },
     seq: { type: Number, required: true, default: 0 },
     horizonSeq: { type: Number, required: true, default: 0 },
+    prunedThroughSeq: { type: Number, required: true, default: 0 },
     epoch: { type: String, required: true },
     allocatedAt: { type: Date, required: true },
   },

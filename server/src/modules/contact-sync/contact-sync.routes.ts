@@ -1,0 +1,88 @@
+import {
+  contactConflictListResponseSchema,
+  contactSyncFeedQuerySchema,
+  contactSyncFeedResponseSchema,
+  contactSyncPushBodySchema,
+  contactSyncPushResponseSchema,
+  contactSyncSettingsSchema,
+  idParamsSchema,
+} from '@inbox-crm/shared/schemas';
+import type { AppModule } from '../app-module';
+import {
+  applyClientChanges,
+  getSyncSettings,
+  listOpenConflicts,
+  readContactFeed,
+  updateSyncSettings,
+} from './contact-sync.service';
+
+const tag = 'Contact sync';
+
+/** Two-way address-book sync: the change feed, client change batches, settings, conflicts. */
+export const contactSyncModule: AppModule = {
+  name: 'contact-sync',
+  registerRoutes(router) {
+    router.add(
+      {
+        method: 'get',
+        path: '/sync/contacts',
+        summary: 'Contact changes since a sync token (no token: everything, paged)',
+        description:
+          'Latest state per contact since the token, tombstones for deleted ones. Store `nextToken` after applying the page; call again while `hasMore`. 410 with `details.reason = SYNC_TOKEN_EXPIRED`: drop the token and resync without one.',
+        tag,
+        query: contactSyncFeedQuerySchema,
+        responses: {
+          200: { description: 'One page of changes', schema: contactSyncFeedResponseSchema },
+          410: { description: 'Token expired, foreign or from before a scope change: full resync' },
+        },
+      },
+      ({ actor, query }) => readContactFeed(actor, query),
+    );
+    router.add(
+      {
+        method: 'post',
+        path: '/sync/contacts',
+        summary: 'Apply a batch of address-book changes (idempotent per change id)',
+        description:
+          'Each change carries a change id and the version it was based on; updates are merged three-way, conflicting client values are kept as conflict records. Replaying a batch returns the stored results.',
+        tag,
+        body: contactSyncPushBodySchema,
+        responses: { 200: { description: 'One result per change', schema: contactSyncPushResponseSchema } },
+      },
+      ({ actor, body }) => applyClientChanges(actor, body),
+    );
+    router.add(
+      {
+        method: 'get',
+        path: '/sync/contacts/settings',
+        summary: 'Which contacts my address book syncs',
+        tag,
+        responses: { 200: { description: 'Settings', schema: contactSyncSettingsSchema } },
+      },
+      ({ actor }) => getSyncSettings(actor),
+    );
+    router.add(
+      {
+        method: 'put',
+        path: '/sync/contacts/settings',
+        summary: 'Choose which contacts my address book syncs (own, opportunities, team)',
+        description: 'Changing the scope makes outstanding sync tokens expire (410): the next sync is a full one.',
+        tag,
+        body: contactSyncSettingsSchema,
+        responses: { 200: { description: 'Settings', schema: contactSyncSettingsSchema } },
+      },
+      ({ actor, body }) => updateSyncSettings(actor, body),
+    );
+    router.add(
+      {
+        method: 'get',
+        path: '/sync/contacts/:id/conflicts',
+        summary: 'Open sync conflicts of a contact',
+        tag,
+        params: idParamsSchema,
+        responses: { 200: { description: 'Conflicts, newest first', schema: contactConflictListResponseSchema } },
+      },
+      async ({ params }) => ({ items: await listOpenConflicts(params.id) }),
+    );
+  },
+};
