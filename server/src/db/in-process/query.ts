@@ -188,6 +188,7 @@ export function parseSort(sort: unknown): SortSpec | undefined {
 function sortKey(document: Document, path: string, direction: 1 | -1): unknown {
   const values = collectPathValues(document, path);
   if (values.length === 0) return null;
+  assertComparable(values, `the sort on '${path}'`);
   let best: unknown = values[0];
   for (const value of values.slice(1)) {
     const comparison = compareValues(value, best);

@@ -28,28 +28,36 @@ export interface IncomingCommand {
 export class MessageFramer {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Length of the message being accumulated, once its first 4 bytes are in. */
+  private expected: number | undefined;
 
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const messages: Buffer[] = [];
     for (;;) {
-      if (this.buffered < 4) break;
-      const head = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : this.flatten();
-      const length = head.readInt32LE(0);
-      if (length < headerSize || length > maxMessageSizeBytes) throw new ProtocolError(`invalid message length ${length}`);
-      if (this.buffered < length) break;
-      const all = this.flatten();
-      messages.push(all.subarray(0, length));
-      const rest = all.subarray(length);
+      if (this.expected === undefined) {
+        if (this.buffered < 4) break;
+        const length = this.head().readInt32LE(0);
+        if (length < headerSize || length > maxMessageSizeBytes) throw new ProtocolError(`invalid message length ${length}`);
+        this.expected = length;
+      }
+      // Concatenate only once the whole message is there (a 16 MB insert arrives in ~250 chunks).
+      if (this.buffered < this.expected) break;
+      const all = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
+      messages.push(all.subarray(0, this.expected));
+      const rest = all.subarray(this.expected);
       this.chunks = rest.length > 0 ? [rest] : [];
       this.buffered = rest.length;
+      this.expected = undefined;
     }
     return messages;
   }
 
-  private flatten(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+  private head(): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= 4) return first;
+    this.chunks = [Buffer.concat(this.chunks, this.buffered)];
     return this.chunks[0] as Buffer;
   }
 }
