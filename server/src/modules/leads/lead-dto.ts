@@ -9,9 +9,16 @@ const dayMs = 24 * 60 * 60 * 1000;
  * The next open activity of each lead (earliest due date, then oldest), read live from the
  * activities so the kanban and the lead never show a stale "next activity".
  */
-export async function findNextActivities(leadIds: Types.ObjectId[], session?: ClientSession): Promise<Map<string, NextActivity>> {
+export async function findNextActivities(
+  leadIds: Types.ObjectId[],
+  session?: ClientSession,
+): Promise<Map<string, NextActivity>> {
   if (leadIds.length === 0) return new Map();
-  const activities = await ActivityModel.find({ resModel: 'lead', resId: { $in: leadIds }, active: { $ne: false } })
+  const activities = await ActivityModel.find({
+    resModel: 'lead',
+    resId: { $in: leadIds },
+    active: { $ne: false },
+  })
     .sort({ dateDeadline: 1, _id: 1 })
     .session(session ?? null)
     .lean();
@@ -31,11 +38,17 @@ export async function findNextActivities(leadIds: Types.ObjectId[], session?: Cl
 }
 
 export async function toLeadDtos(records: LeadRecord[], session?: ClientSession): Promise<Lead[]> {
-  const nextActivities = await findNextActivities(records.map((record) => record._id), session);
+  const nextActivities = await findNextActivities(
+    records.map((record) => record._id),
+    session,
+  );
   return records.map((record) => toLeadDto(record, nextActivities.get(String(record._id)) ?? null));
 }
 
-export async function toLeadDtoWithActivity(record: LeadRecord, session?: ClientSession): Promise<Lead> {
+export async function toLeadDtoWithActivity(
+  record: LeadRecord,
+  session?: ClientSession,
+): Promise<Lead> {
   const [dto] = await toLeadDtos([record], session);
   return dto as Lead;
 }
@@ -87,8 +100,12 @@ export function toLeadDto(record: LeadRecord, nextActivity: NextActivity | null)
     dateConversion: isoOrNull(record.dateConversion),
     dateLastStageUpdate: new Date(record.dateLastStageUpdate).toISOString(),
     // Odoo's day_open / day_close: whole days from creation to assignment / closing.
-    dayOpen: record.dateOpen ? Math.floor((new Date(record.dateOpen).getTime() - createdAt.getTime()) / dayMs) : null,
-    dayClose: record.dateClosed ? Math.floor((new Date(record.dateClosed).getTime() - createdAt.getTime()) / dayMs) : null,
+    dayOpen: record.dateOpen
+      ? Math.floor((new Date(record.dateOpen).getTime() - createdAt.getTime()) / dayMs)
+      : null,
+    dayClose: record.dateClosed
+      ? Math.floor((new Date(record.dateClosed).getTime() - createdAt.getTime()) / dayMs)
+      : null,
     nextActivity,
     utm: { ...(record.utm ?? {}) },
     createdAt: createdAt.toISOString(),

@@ -19,7 +19,10 @@ export async function findDuplicates(actor: Actor, id: string): Promise<LeadDupl
   const lead = await LeadModel.findOne({ $and: [{ _id: toLeadObjectId(id) }, scope] }).lean();
   if (!lead) throw new NotFoundError('Lead');
   const others = { _id: { $ne: lead._id } };
-  const query = async (criterion: QueryFilter<LeadRecord> | null, capped: boolean): Promise<LeadRecord[]> => {
+  const query = async (
+    criterion: QueryFilter<LeadRecord> | null,
+    capped: boolean,
+  ): Promise<LeadRecord[]> => {
     if (!criterion) return [];
     const found = await LeadModel.find({ $and: [criterion, others, scope] })
       .sort({ _id: 1 })
@@ -28,8 +31,14 @@ export async function findDuplicates(actor: Actor, id: string): Promise<LeadDupl
     return capped && found.length >= notDiscriminatingAt - 1 ? [] : found;
   };
   const [byEmailDomain, byCommercialPartner, byPhone] = await Promise.all([
-    query(lead.emailDomainCriterion ? { emailDomainCriterion: lead.emailDomainCriterion } : null, true),
-    query(lead.commercialPartnerId ? { commercialPartnerId: lead.commercialPartnerId } : null, false),
+    query(
+      lead.emailDomainCriterion ? { emailDomainCriterion: lead.emailDomainCriterion } : null,
+      true,
+    ),
+    query(
+      lead.commercialPartnerId ? { commercialPartnerId: lead.commercialPartnerId } : null,
+      false,
+    ),
     query(lead.phoneSanitized ? { phoneSanitized: lead.phoneSanitized } : null, true),
   ]);
   return {
@@ -43,7 +52,11 @@ export async function findDuplicates(actor: Actor, id: string): Promise<LeadDupl
  * Odoo's `_get_lead_duplicates(partner, email, include_lost=True)`: same normalized e-mail or same
  * partner, among opportunities or active records, won ones excluded (they cannot merge).
  */
-export async function findConversionDuplicates(actor: Actor, lead: LeadRecord, session: ClientSession): Promise<LeadRecord[]> {
+export async function findConversionDuplicates(
+  actor: Actor,
+  lead: LeadRecord,
+  session: ClientSession,
+): Promise<LeadRecord[]> {
   const criteria: QueryFilter<LeadRecord>[] = [];
   if (lead.emailNormalized) criteria.push({ emailNormalized: lead.emailNormalized });
   if (lead.partnerId) criteria.push({ partnerId: lead.partnerId });

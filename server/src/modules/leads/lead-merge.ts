@@ -15,8 +15,25 @@ const addressFields = ['street', 'street2', 'zip', 'city', 'stateCode', 'country
 
 /** Every other merged field: the first non-empty value in head-first order (Odoo `_merge_data`). */
 const firstNonEmptyFields = [
-  'name', 'partnerId', 'partnerName', 'contactName', 'jobPosition', 'emailFrom', 'emailCc', 'phone', 'mobile', 'website',
-  'lang', 'userId', 'teamId', 'stageId', 'probability', 'expectedRevenue', 'dateDeadline', 'referred', 'color',
+  'name',
+  'partnerId',
+  'partnerName',
+  'contactName',
+  'jobPosition',
+  'emailFrom',
+  'emailCc',
+  'phone',
+  'mobile',
+  'website',
+  'lang',
+  'userId',
+  'teamId',
+  'stageId',
+  'probability',
+  'expectedRevenue',
+  'dateDeadline',
+  'referred',
+  'color',
 ] as const;
 
 /**
@@ -24,9 +41,18 @@ const firstNonEmptyFields = [
  * takes the merged values, the others' chatter, activities, attachments and followers move to it,
  * a summary note is posted and the others are deleted.
  */
-export async function mergeLeads(actor: Actor, id: string, input: MergeLeadsBody, options: { session?: ClientSession } = {}): Promise<Lead> {
+export async function mergeLeads(
+  actor: Actor,
+  id: string,
+  input: MergeLeadsBody,
+  options: { session?: ClientSession } = {},
+): Promise<Lead> {
   return runInTransaction(options.session, async (session) => {
-    const head = await mergeLeadRecords(actor, [id, ...input.ids], { session, userId: input.userId, teamId: input.teamId });
+    const head = await mergeLeadRecords(actor, [id, ...input.ids], {
+      session,
+      userId: input.userId,
+      teamId: input.teamId,
+    });
     return toLeadDtoWithActivity(head, session);
   });
 }
@@ -38,12 +64,25 @@ export interface MergeOptions {
   teamId?: string | null;
 }
 
-export async function mergeLeadRecords(actor: Actor, ids: Array<string | Types.ObjectId>, options: MergeOptions): Promise<LeadRecord> {
+export async function mergeLeadRecords(
+  actor: Actor,
+  ids: Array<string | Types.ObjectId>,
+  options: MergeOptions,
+): Promise<LeadRecord> {
   const { session } = options;
   const uniqueIds = [...new Set(ids.map(String))];
-  if (uniqueIds.length < 2) throw new ValidationError([{ field: 'body.ids', message: 'must name at least one record other than this one' }]);
-  if (uniqueIds.length > 5) throw new ValidationError([{ field: 'body.ids', message: 'at most 5 records merge at once' }]);
-  const records = await LeadModel.find({ $and: [{ _id: { $in: uniqueIds.map((leadId) => toLeadObjectId(leadId)) } }, await leadWriteFilter(actor)] })
+  if (uniqueIds.length < 2)
+    throw new ValidationError([
+      { field: 'body.ids', message: 'must name at least one record other than this one' },
+    ]);
+  if (uniqueIds.length > 5)
+    throw new ValidationError([{ field: 'body.ids', message: 'at most 5 records merge at once' }]);
+  const records = await LeadModel.find({
+    $and: [
+      { _id: { $in: uniqueIds.map((leadId) => toLeadObjectId(leadId)) } },
+      await leadWriteFilter(actor),
+    ],
+  })
     .session(session)
     .lean();
   if (records.length !== uniqueIds.length) throw new NotFoundError('Lead');
@@ -56,24 +95,38 @@ export async function mergeLeadRecords(actor: Actor, ids: Array<string | Types.O
   const patch: LeadPatch = {};
   for (const field of firstNonEmptyFields) {
     const source = sorted.find((record) => isFilled(record[field]));
-    if (source && String(source[field]) !== String(head[field])) (patch as Record<string, unknown>)[field] = source[field];
+    if (source && String(source[field]) !== String(head[field]))
+      (patch as Record<string, unknown>)[field] = source[field];
   }
-  const descriptions = sorted.map((record) => record.description).filter((description) => description?.trim());
+  const descriptions = sorted
+    .map((record) => record.description)
+    .filter((description) => description?.trim());
   if (descriptions.length > 1) patch.description = descriptions.join('<br/><br/>');
   if (sorted.some((record) => record.type === 'opportunity') && head.type !== 'opportunity') {
     patch.type = 'opportunity';
-    patch.dateConversion = sorted.find((record) => record.dateConversion)?.dateConversion ?? new Date();
+    patch.dateConversion =
+      sorted.find((record) => record.dateConversion)?.dateConversion ?? new Date();
   }
-  patch.priority = sorted.map((record) => record.priority).sort().at(-1) ?? '0';
+  patch.priority =
+    sorted
+      .map((record) => record.priority)
+      .sort()
+      .at(-1) ?? '0';
   patch.tagIds = uniqueObjectIds(sorted.flatMap((record) => record.tagIds));
   const mergedUtm = Object.assign({}, ...[...sorted].reverse().map((record) => record.utm ?? {}));
   patch.utm = mergedUtm;
-  patch.lostReasonId = head.probability > 0 ? null : (sorted.find((record) => record.lostReasonId)?.lostReasonId ?? null);
+  patch.lostReasonId =
+    head.probability > 0
+      ? null
+      : (sorted.find((record) => record.lostReasonId)?.lostReasonId ?? null);
   // The whole address of the record that has most of it.
   const addressSource = [...sorted].sort((a, b) => addressFieldCount(b) - addressFieldCount(a))[0];
-  if (addressSource && addressFieldCount(addressSource) > 0) for (const field of addressFields) patch[field] = addressSource[field];
-  if (options.userId !== undefined) patch.userId = options.userId ? new Types.ObjectId(options.userId) : null;
-  if (options.teamId !== undefined) patch.teamId = options.teamId ? new Types.ObjectId(options.teamId) : null;
+  if (addressSource && addressFieldCount(addressSource) > 0)
+    for (const field of addressFields) patch[field] = addressSource[field];
+  if (options.userId !== undefined)
+    patch.userId = options.userId ? new Types.ObjectId(options.userId) : null;
+  if (options.teamId !== undefined)
+    patch.teamId = options.teamId ? new Types.ObjectId(options.teamId) : null;
 
   const tailIds = tails.map((tail) => tail._id);
   await moveRecordChildren({ resModel: 'lead', fromIds: tailIds, toId: head._id }, { session });
@@ -104,8 +157,12 @@ export async function mergeLeadRecords(actor: Actor, ids: Array<string | Types.O
  * descending — then the oldest record (Odoo's `-id` key sorted in reverse puts the lowest id first).
  */
 async function sortForMerge(records: LeadRecord[], session: ClientSession): Promise<LeadRecord[]> {
-  const stageIds = uniqueObjectIds(records.flatMap((record) => (record.stageId ? [record.stageId] : [])));
-  const stages = await StageModel.find({ _id: { $in: stageIds } }, { sequence: 1 }).session(session).lean();
+  const stageIds = uniqueObjectIds(
+    records.flatMap((record) => (record.stageId ? [record.stageId] : [])),
+  );
+  const stages = await StageModel.find({ _id: { $in: stageIds } }, { sequence: 1 })
+    .session(session)
+    .lean();
   const sequenceOf = new Map(stages.map((stage) => [String(stage._id), stage.sequence]));
   const key = (record: LeadRecord): number[] => [
     record.type === 'opportunity' || record.active ? 1 : 0,
@@ -140,4 +197,3 @@ function uniqueObjectIds(ids: Types.ObjectId[]): Types.ObjectId[] {
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
-

@@ -1,12 +1,23 @@
 import { Types, type ClientSession } from 'mongoose';
 import type { TrackedValue } from '@inbox-crm/shared/schemas';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../errors/app-error';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+} from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { leadReadFilter, leadWriteFilter } from '../access/access-policy';
 import { followRecord } from '../followers/follower.service';
 import { LostReasonModel } from '../lost-reasons/lost-reason.model';
 import { postMessage } from '../messages/message.service';
-import { emailDomainCriterion, normalizeEmail, normalizeName, sanitizePhone } from '../partners/contact-normalization';
+import {
+  emailDomainCriterion,
+  normalizeEmail,
+  normalizeName,
+  sanitizePhone,
+} from '../partners/contact-normalization';
 import { PartnerModel, type PartnerRecord } from '../partners/partner.model';
 import { StageModel, type StageRecord } from '../stages/stage.model';
 import { findDefaultStage, stageBelongsToTeam } from '../stages/stage.service';
@@ -20,7 +31,8 @@ import { LeadModel, type LeadRecord } from './lead.model';
 export type LeadPatch = Partial<Omit<LeadRecord, '_id' | 'createdAt' | 'updatedAt'>>;
 
 /** Which chatter event the write is (crm-model.md §2.3 "tracking subtype"). */
-export type LeadEvent = 'created' | 'updated' | 'stage' | 'won' | 'lost' | 'restored' | 'converted' | 'merged';
+export type LeadEvent =
+  'created' | 'updated' | 'stage' | 'won' | 'lost' | 'restored' | 'converted' | 'merged';
 
 export interface LeadWriteContext {
   session: ClientSession;
@@ -52,7 +64,12 @@ const eventBodies: Record<LeadEvent, (type: LeadRecord['type']) => string> = {
  * derived field, checks that the caller may still write the result, then tracks the change in the
  * chatter and makes the salesperson follow. Run it inside a transaction.
  */
-export async function writeLead(actor: Actor, before: LeadRecord | null, patch: LeadPatch, context: LeadWriteContext): Promise<LeadRecord> {
+export async function writeLead(
+  actor: Actor,
+  before: LeadRecord | null,
+  patch: LeadPatch,
+  context: LeadWriteContext,
+): Promise<LeadRecord> {
   const { session } = context;
   const now = new Date();
   const issues: FieldIssue[] = [];
@@ -61,13 +78,16 @@ export async function writeLead(actor: Actor, before: LeadRecord | null, patch: 
 
   // Partner: copy what the lead does not say itself (partner values win when set, address all or nothing).
   let partner: PartnerRecord | null = null;
-  const partnerChanged = patch.partnerId !== undefined && String(patch.partnerId) !== String(before?.partnerId ?? null);
+  const partnerChanged =
+    patch.partnerId !== undefined && String(patch.partnerId) !== String(before?.partnerId ?? null);
   if (after.partnerId) {
     partner = await PartnerModel.findById(after.partnerId).session(session).lean();
     if (!partner) issues.push({ field: 'body.partnerId', message: 'is not an existing partner' });
   }
   if (partner && partnerChanged) {
-    const parent = partner.parentId ? await PartnerModel.findById(partner.parentId).session(session).lean() : null;
+    const parent = partner.parentId
+      ? await PartnerModel.findById(partner.parentId).session(session).lean()
+      : null;
     const fromPartner: LeadPatch = {
       partnerName: parent?.name ?? (partner.isCompany ? partner.name : partner.companyName),
       contactName: partner.isCompany ? '' : partner.name,
@@ -79,78 +99,116 @@ export async function writeLead(actor: Actor, before: LeadRecord | null, patch: 
     for (const [field, value] of Object.entries(fromPartner) as Array<[keyof LeadPatch, string]>) {
       if (patch[field] === undefined && value) (after as Record<string, unknown>)[field] = value;
     }
-    if (patch.emailFrom === undefined && !after.emailFrom && partner.email) after.emailFrom = partner.email;
+    if (patch.emailFrom === undefined && !after.emailFrom && partner.email)
+      after.emailFrom = partner.email;
     if (patch.phone === undefined && !after.phone && partner.phone) after.phone = partner.phone;
-    if (addressFields.some((field) => partner?.[field]) && addressFields.every((field) => patch[field] === undefined)) {
+    if (
+      addressFields.some((field) => partner?.[field]) &&
+      addressFields.every((field) => patch[field] === undefined)
+    ) {
       for (const field of addressFields) after[field] = partner[field];
     }
   }
   after.commercialPartnerId = partner ? partner.commercialPartnerId : null;
 
   // Salesperson → assignment date and team (§2.8).
-  const userChanged = before ? String(after.userId ?? null) !== String(before.userId ?? null) : Boolean(after.userId);
+  const userChanged = before
+    ? String(after.userId ?? null) !== String(before.userId ?? null)
+    : Boolean(after.userId);
   if (after.userId && (userChanged || !before)) {
     const user = await UserModel.exists({ _id: after.userId }).session(session);
     if (!user) issues.push({ field: 'body.userId', message: 'is not an existing user' });
   }
   if (userChanged) after.dateOpen = after.userId ? now : null;
   if (!context.explicitTeam && after.userId && (userChanged || !after.teamId)) {
-    const currentTeam = after.teamId ? await TeamModel.findById(after.teamId).session(session).lean() : null;
+    const currentTeam = after.teamId
+      ? await TeamModel.findById(after.teamId).session(session).lean()
+      : null;
     if (!currentTeam || !isTeamMember(currentTeam, after.userId)) {
-      after.teamId = await findDefaultTeamId(after.userId, type, { session, preferredTeamId: after.teamId ?? null });
+      after.teamId = await findDefaultTeamId(after.userId, type, {
+        session,
+        preferredTeamId: after.teamId ?? null,
+      });
     }
   } else if (!before && !after.teamId && !context.explicitTeam) {
     after.teamId = await findDefaultTeamId(null, type, { session });
   }
-  if (after.teamId && (context.explicitTeam || !before || String(after.teamId) !== String(before.teamId))) {
+  if (
+    after.teamId &&
+    (context.explicitTeam || !before || String(after.teamId) !== String(before.teamId))
+  ) {
     const team = await TeamModel.exists({ _id: after.teamId }).session(session);
     if (!team) issues.push({ field: 'body.teamId', message: 'is not an existing team' });
   }
 
   // Stage: must belong to the team or be shared (invariant 4); default = the team's first open stage.
-  let stage: StageRecord | null = after.stageId ? await StageModel.findById(after.stageId).session(session).lean() : null;
-  if (after.stageId && !stage) issues.push({ field: 'body.stageId', message: 'is not an existing stage' });
+  let stage: StageRecord | null = after.stageId
+    ? await StageModel.findById(after.stageId).session(session).lean()
+    : null;
+  if (after.stageId && !stage)
+    issues.push({ field: 'body.stageId', message: 'is not an existing stage' });
   if (stage && !stageBelongsToTeam(stage, after.teamId)) {
-    if (context.explicitStage) issues.push({ field: 'body.stageId', message: "is not a stage of the lead's team" });
+    if (context.explicitStage)
+      issues.push({ field: 'body.stageId', message: "is not a stage of the lead's team" });
     else stage = null;
   }
   if (!stage && issues.length === 0) {
     stage = await findDefaultStage(after.teamId, session);
   }
   after.stageId = stage?._id ?? null;
-  const previousStage = before?.stageId ? await StageModel.findById(before.stageId).session(session).lean() : null;
+  const previousStage = before?.stageId
+    ? await StageModel.findById(before.stageId).session(session).lean()
+    : null;
   const stageChanged = !before || String(after.stageId) !== String(before.stageId);
   if (stageChanged) after.dateLastStageUpdate = now;
 
   // Probability (OpenERP 7 stage-driven, Odoo 17 won/lost rules).
   if (stage?.isWon && after.active !== false) after.probability = 100;
-  else if (stageChanged && !context.explicitProbability && stage && (stage.autoProbability || !before)) after.probability = stage.probability;
-  else if (previousStage?.isWon && stageChanged && !context.explicitProbability && stage) after.probability = stage.probability;
+  else if (
+    stageChanged &&
+    !context.explicitProbability &&
+    stage &&
+    (stage.autoProbability || !before)
+  )
+    after.probability = stage.probability;
+  else if (previousStage?.isWon && stageChanged && !context.explicitProbability && stage)
+    after.probability = stage.probability;
   if (after.active === false) after.probability = 0;
   after.probability = after.probability ?? 0;
-  after.automatedProbability = after.active === false ? 0 : stage?.isWon ? 100 : (stage?.probability ?? 0);
+  after.automatedProbability =
+    after.active === false ? 0 : stage?.isWon ? 100 : (stage?.probability ?? 0);
 
   // Closing date: set when won or lost, kept between won stages, cleared when reopened.
   const closing = after.probability >= 100 || after.active === false;
   if (closing) {
-    const wasClosed = before && before.dateClosed && (before.probability >= 100 || before.active === false);
+    const wasClosed =
+      before && before.dateClosed && (before.probability >= 100 || before.active === false);
     after.dateClosed = wasClosed ? before.dateClosed : now;
   } else {
     after.dateClosed = null;
   }
-  if (after.active !== false) after.lostReasonId = patch.lostReasonId ?? (before?.active === false ? null : (after.lostReasonId ?? null));
+  if (after.active !== false)
+    after.lostReasonId =
+      patch.lostReasonId ?? (before?.active === false ? null : (after.lostReasonId ?? null));
 
   // Derived fields (invariant 6).
   if (!after.name && partner) after.name = `${partner.name}'s opportunity`;
-  if (!after.name) issues.push({ field: 'body.name', message: 'is required when no partner is set' });
+  if (!after.name)
+    issues.push({ field: 'body.name', message: 'is required when no partner is set' });
   after.nameNormalized = normalizeName(after.name);
   after.partnerNameNormalized = normalizeName(after.partnerName);
   after.emailNormalized = normalizeEmail(after.emailFrom);
   after.emailDomainCriterion = emailDomainCriterion(after.emailNormalized);
-  after.phoneSanitized = sanitizePhone(after.mobile, after.countryCode) ?? sanitizePhone(after.phone, after.countryCode);
+  after.phoneSanitized =
+    sanitizePhone(after.mobile, after.countryCode) ?? sanitizePhone(after.phone, after.countryCode);
   after.expectedRevenue = Math.round((after.expectedRevenue ?? 0) * 100) / 100;
   after.proratedRevenue = Math.round(after.expectedRevenue * after.probability) / 100;
-  after.wonStatus = after.probability === 100 && stage?.isWon ? 'won' : after.active === false && after.probability === 0 ? 'lost' : 'pending';
+  after.wonStatus =
+    after.probability === 100 && stage?.isWon
+      ? 'won'
+      : after.active === false && after.probability === 0
+        ? 'lost'
+        : 'pending';
 
   await checkLeadReferences(patch, issues, session);
   if (issues.length > 0) throw new ValidationError(issues);
@@ -166,29 +224,46 @@ export async function writeLead(actor: Actor, before: LeadRecord | null, patch: 
     ).lean();
     if (!saved) throw new NotFoundError('Lead');
   } else {
-    const [created] = await LeadModel.create([{ ...values, createdBy: actorId, updatedBy: actorId }], { session });
+    const [created] = await LeadModel.create(
+      [{ ...values, createdBy: actorId, updatedBy: actorId }],
+      { session },
+    );
     if (!created) throw new Error('lead insert returned nothing');
     saved = created.toObject();
   }
   // Odoo's record rules apply to the result too: a salesperson on "own" cannot hand a lead to someone else.
-  const stillWritable = await LeadModel.exists({ $and: [{ _id: saved._id }, await leadWriteFilter(actor)] }).session(session);
-  if (!stillWritable) throw new ForbiddenError('Your access level lets you assign leads only to yourself');
+  const stillWritable = await LeadModel.exists({
+    $and: [{ _id: saved._id }, await leadWriteFilter(actor)],
+  }).session(session);
+  if (!stillWritable)
+    throw new ForbiddenError('Your access level lets you assign leads only to yourself');
 
   await trackLeadChange(actor, before, saved, context);
   if (saved.userId && (userChanged || !before)) {
     // Followers are partners: a user without one (not linked yet) cannot follow.
-    const salesperson = await UserModel.findById(saved.userId, { partnerId: 1 }).session(session).lean();
-    if (salesperson?.partnerId) await followRecord({ resModel: 'lead', resId: saved._id, userId: saved.userId }, { session });
+    const salesperson = await UserModel.findById(saved.userId, { partnerId: 1 })
+      .session(session)
+      .lean();
+    if (salesperson?.partnerId)
+      await followRecord({ resModel: 'lead', resId: saved._id, userId: saved.userId }, { session });
   }
   return saved;
 }
 
 /** Loads a lead the caller may change: 404 when they cannot see it, 403 when they can only read it. */
-export async function loadWritableLead(actor: Actor, id: string, session: ClientSession): Promise<LeadRecord> {
+export async function loadWritableLead(
+  actor: Actor,
+  id: string,
+  session: ClientSession,
+): Promise<LeadRecord> {
   const leadId = toLeadObjectId(id);
-  const lead = await LeadModel.findOne({ $and: [{ _id: leadId }, await leadWriteFilter(actor)] }).session(session).lean();
+  const lead = await LeadModel.findOne({ $and: [{ _id: leadId }, await leadWriteFilter(actor)] })
+    .session(session)
+    .lean();
   if (lead) return lead;
-  const readable = await LeadModel.exists({ $and: [{ _id: leadId }, await leadReadFilter(actor)] }).session(session);
+  const readable = await LeadModel.exists({
+    $and: [{ _id: leadId }, await leadReadFilter(actor)],
+  }).session(session);
   if (readable) throw new ForbiddenError('You may read this lead but not change it');
   throw new NotFoundError('Lead');
 }
@@ -206,15 +281,24 @@ export function assertNotWon(lead: LeadRecord, action: string): void {
   }
 }
 
-async function checkLeadReferences(patch: LeadPatch, issues: FieldIssue[], session: ClientSession): Promise<void> {
+async function checkLeadReferences(
+  patch: LeadPatch,
+  issues: FieldIssue[],
+  session: ClientSession,
+): Promise<void> {
   if (patch.tagIds?.length) {
     const unique = [...new Set(patch.tagIds.map(String))];
-    const count = await TagModel.countDocuments({ _id: { $in: unique.map((id) => new Types.ObjectId(id)) }, kind: 'lead' }).session(session);
-    if (count !== unique.length) issues.push({ field: 'body.tagIds', message: 'must name existing lead tags' });
+    const count = await TagModel.countDocuments({
+      _id: { $in: unique.map((id) => new Types.ObjectId(id)) },
+      kind: 'lead',
+    }).session(session);
+    if (count !== unique.length)
+      issues.push({ field: 'body.tagIds', message: 'must name existing lead tags' });
   }
   if (patch.lostReasonId) {
     const reason = await LostReasonModel.exists({ _id: patch.lostReasonId }).session(session);
-    if (!reason) issues.push({ field: 'body.lostReasonId', message: 'is not an existing lost reason' });
+    if (!reason)
+      issues.push({ field: 'body.lostReasonId', message: 'is not an existing lost reason' });
   }
 }
 
@@ -261,15 +345,26 @@ const trackedFields: TrackedField[] = [
   { field: 'lostReasonId', label: 'Lost Reason', display: nameOf('lostReason') },
 ];
 
-async function trackLeadChange(actor: Actor, before: LeadRecord | null, after: LeadRecord, context: LeadWriteContext): Promise<void> {
+async function trackLeadChange(
+  actor: Actor,
+  before: LeadRecord | null,
+  after: LeadRecord,
+  context: LeadWriteContext,
+): Promise<void> {
   const { session } = context;
-  const tracking: Array<{ field: string; fieldLabel: string; oldValue: TrackedValue; newValue: TrackedValue }> = [];
+  const tracking: Array<{
+    field: string;
+    fieldLabel: string;
+    oldValue: TrackedValue;
+    newValue: TrackedValue;
+  }> = [];
   if (before) {
     for (const tracked of trackedFields) {
       const oldRaw = before[tracked.field];
       const newRaw = after[tracked.field];
       if (String(oldRaw ?? '') === String(newRaw ?? '')) continue;
-      const display = tracked.display ?? (async (value: unknown) => (value ?? null) as TrackedValue);
+      const display =
+        tracked.display ?? (async (value: unknown) => (value ?? null) as TrackedValue);
       tracking.push({
         field: tracked.field,
         fieldLabel: tracked.label,

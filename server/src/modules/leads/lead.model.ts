@@ -110,7 +110,12 @@ const leadSchema = new Schema<LeadRecord>(
     referred: text,
     color: { type: Number, min: 0, max: 11, default: 0 },
     lostReasonId: { type: Schema.Types.ObjectId, ref: 'LostReason', default: null },
-    wonStatus: { type: String, enum: ['won', 'lost', 'pending'], required: true, default: 'pending' },
+    wonStatus: {
+      type: String,
+      enum: ['won', 'lost', 'pending'],
+      required: true,
+      default: 'pending',
+    },
     dateOpen: { type: Date, default: null },
     dateClosed: { type: Date, default: null },
     dateConversion: { type: Date, default: null },
@@ -128,8 +133,14 @@ leadSchema.index({ userId: 1, active: 1, type: 1 });
 leadSchema.index({ partnerId: 1 });
 leadSchema.index({ commercialPartnerId: 1 });
 leadSchema.index({ emailNormalized: 1 });
-leadSchema.index({ emailDomainCriterion: 1 }, { partialFilterExpression: { emailDomainCriterion: { $type: 'string' } } });
-leadSchema.index({ phoneSanitized: 1 }, { partialFilterExpression: { phoneSanitized: { $type: 'string' } } });
+leadSchema.index(
+  { emailDomainCriterion: 1 },
+  { partialFilterExpression: { emailDomainCriterion: { $type: 'string' } } },
+);
+leadSchema.index(
+  { phoneSanitized: 1 },
+  { partialFilterExpression: { phoneSanitized: { $type: 'string' } } },
+);
 leadSchema.index({ dateLastStageUpdate: -1 });
 leadSchema.index({ stageId: 1 });
 leadSchema.index({ lostReasonId: 1 });

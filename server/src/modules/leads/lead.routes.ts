@@ -49,7 +49,14 @@ export const leadsModule: AppModule = {
       ({ actor, query }) => listLeads(actor, query),
     );
     router.add(
-      { method: 'get', path: '/leads/:id', summary: 'One lead or opportunity', tag, params: idParamsSchema, responses: { 200: ok('The lead'), 404: notFound } },
+      {
+        method: 'get',
+        path: '/leads/:id',
+        summary: 'One lead or opportunity',
+        tag,
+        params: idParamsSchema,
+        responses: { 200: ok('The lead'), 404: notFound },
+      },
       ({ actor, params }) => getLead(actor, params.id),
     );
     router.add(
@@ -59,7 +66,10 @@ export const leadsModule: AppModule = {
         summary: 'Create a lead or an opportunity (salesperson: the caller unless given)',
         tag,
         body: createLeadBodySchema,
-        responses: { 201: ok('Created'), 403: { description: 'Assigning to someone else needs "all leads" access' } },
+        responses: {
+          201: ok('Created'),
+          403: { description: 'Assigning to someone else needs "all leads" access' },
+        },
       },
       async ({ actor, body }) => reply(201, await createLead(actor, body)),
     );
@@ -71,7 +81,12 @@ export const leadsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: updateLeadBodySchema,
-        responses: { 200: ok('Updated'), 403: forbidden, 404: notFound, 409: { description: 'Lost leads must be restored before a stage move' } },
+        responses: {
+          200: ok('Updated'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'Lost leads must be restored before a stage move' },
+        },
       },
       ({ actor, params, body }) => updateLead(actor, params.id, body),
     );
@@ -83,7 +98,12 @@ export const leadsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: moveStageBodySchema,
-        responses: { 200: ok('Moved'), 403: forbidden, 404: notFound, 409: { description: 'The lead is lost' } },
+        responses: {
+          200: ok('Moved'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'The lead is lost' },
+        },
       },
       ({ actor, params, body }) => moveStage(actor, params.id, body),
     );
@@ -95,7 +115,12 @@ export const leadsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: emptyBodySchema,
-        responses: { 200: ok('Won'), 403: forbidden, 404: notFound, 409: { description: 'The team has no won stage' } },
+        responses: {
+          200: ok('Won'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'The team has no won stage' },
+        },
       },
       ({ actor, params }) => markWon(actor, params.id),
     );
@@ -119,7 +144,12 @@ export const leadsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: emptyBodySchema,
-        responses: { 200: ok('Restored'), 403: forbidden, 404: notFound, 409: { description: 'The lead is not lost' } },
+        responses: {
+          200: ok('Restored'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'The lead is not lost' },
+        },
       },
       ({ actor, params }) => restoreLead(actor, params.id),
     );
@@ -127,11 +157,17 @@ export const leadsModule: AppModule = {
       {
         method: 'post',
         path: '/leads/:id/convert',
-        summary: 'Convert a lead to an opportunity: find or create the customer, optionally merge duplicates first',
+        summary:
+          'Convert a lead to an opportunity: find or create the customer, optionally merge duplicates first',
         tag,
         params: idParamsSchema,
         body: convertLeadBodySchema,
-        responses: { 200: ok('Converted'), 403: forbidden, 404: notFound, 409: { description: 'Already an opportunity, won or lost' } },
+        responses: {
+          200: ok('Converted'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'Already an opportunity, won or lost' },
+        },
       },
       ({ actor, params, body }) => convertLead(actor, params.id, body),
     );
@@ -139,11 +175,17 @@ export const leadsModule: AppModule = {
       {
         method: 'post',
         path: '/leads/:id/merge',
-        summary: 'Merge 2–5 records into the most advanced one (chatter, activities, attachments move)',
+        summary:
+          'Merge 2–5 records into the most advanced one (chatter, activities, attachments move)',
         tag,
         params: idParamsSchema,
         body: mergeLeadsBodySchema,
-        responses: { 200: ok('The merged record'), 403: forbidden, 404: notFound, 409: { description: 'A won record cannot be merged' } },
+        responses: {
+          200: ok('The merged record'),
+          403: forbidden,
+          404: notFound,
+          409: { description: 'A won record cannot be merged' },
+        },
       },
       ({ actor, params, body }) => mergeLeads(actor, params.id, body),
     );
@@ -154,7 +196,10 @@ export const leadsModule: AppModule = {
         summary: 'Potential duplicates: same e-mail domain, same company, same phone',
         tag,
         params: idParamsSchema,
-        responses: { 200: { description: 'Duplicates per criterion', schema: leadDuplicatesSchema }, 404: notFound },
+        responses: {
+          200: { description: 'Duplicates per criterion', schema: leadDuplicatesSchema },
+          404: notFound,
+        },
       },
       ({ actor, params }) => findDuplicates(actor, params.id),
     );

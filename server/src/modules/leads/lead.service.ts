@@ -37,7 +37,9 @@ export interface WriteOptions {
 // Reads: every query starts from the caller's read filter (access-policy.ts).
 
 export async function getLead(actor: Actor, id: string, options: WriteOptions = {}): Promise<Lead> {
-  const lead = await LeadModel.findOne({ $and: [{ _id: toLeadObjectId(id) }, await leadReadFilter(actor)] })
+  const lead = await LeadModel.findOne({
+    $and: [{ _id: toLeadObjectId(id) }, await leadReadFilter(actor)],
+  })
     .session(options.session ?? null)
     .lean();
   if (!lead) throw new NotFoundError('Lead');
@@ -52,21 +54,32 @@ export async function listLeads(actor: Actor, query: ListLeadsQuery): Promise<Li
   if (query.type) conditions.push({ type: query.type });
   if (query.stageId) conditions.push({ stageId: new Types.ObjectId(query.stageId) });
   if (query.teamId) conditions.push({ teamId: new Types.ObjectId(query.teamId) });
-  if (query.userId) conditions.push({ userId: query.userId === 'none' ? null : new Types.ObjectId(query.userId) });
+  if (query.userId)
+    conditions.push({ userId: query.userId === 'none' ? null : new Types.ObjectId(query.userId) });
   if (query.partnerId) conditions.push({ partnerId: new Types.ObjectId(query.partnerId) });
-  if (query.commercialPartnerId) conditions.push({ commercialPartnerId: new Types.ObjectId(query.commercialPartnerId) });
+  if (query.commercialPartnerId)
+    conditions.push({ commercialPartnerId: new Types.ObjectId(query.commercialPartnerId) });
   if (query.tagId) conditions.push({ tagIds: new Types.ObjectId(query.tagId) });
   if (query.priority) conditions.push({ priority: query.priority });
   if (query.wonStatus) conditions.push({ wonStatus: query.wonStatus });
   if (query.email !== undefined) {
     const normalized = normalizeEmail(query.email);
-    if (!normalized) throw new ValidationError([{ field: 'query.email', message: 'is not a valid e-mail address' }]);
+    if (!normalized)
+      throw new ValidationError([
+        { field: 'query.email', message: 'is not a valid e-mail address' },
+      ]);
     conditions.push({ emailNormalized: normalized });
   }
   if (query.search) {
     const namePrefix = new RegExp(`^${escapeRegex(normalizeName(query.search))}`);
     const emailPrefix = new RegExp(`^${escapeRegex(query.search.trim().toLowerCase())}`);
-    conditions.push({ $or: [{ nameNormalized: namePrefix }, { partnerNameNormalized: namePrefix }, { emailNormalized: emailPrefix }] });
+    conditions.push({
+      $or: [
+        { nameNormalized: namePrefix },
+        { partnerNameNormalized: namePrefix },
+        { emailNormalized: emailPrefix },
+      ],
+    });
   }
   if (query.dateDeadlineFrom || query.dateDeadlineTo) {
     conditions.push({
@@ -99,13 +112,19 @@ export async function listLeads(actor: Actor, query: ListLeadsQuery): Promise<Li
  * unassigned, as from the mail gateway); team from the salesperson (§2.8); stage: the team's first
  * open stage; type: `lead` when the team qualifies leads, else `opportunity`.
  */
-export async function createLead(actor: Actor, input: CreateLeadBody, options: WriteOptions = {}): Promise<Lead> {
+export async function createLead(
+  actor: Actor,
+  input: CreateLeadBody,
+  options: WriteOptions = {},
+): Promise<Lead> {
   return runInTransaction(options.session, async (session) => {
     const patch = toPatch(input);
     if (input.userId === undefined) patch.userId = new Types.ObjectId(actor.userId);
     let type = input.type;
     if (!type) {
-      const team = input.teamId ? await TeamModel.findById(input.teamId).session(session).lean() : null;
+      const team = input.teamId
+        ? await TeamModel.findById(input.teamId).session(session).lean()
+        : null;
       type = team?.useLeads ? 'lead' : 'opportunity';
     }
     patch.type = type;
@@ -126,12 +145,18 @@ export async function createLead(actor: Actor, input: CreateLeadBody, options: W
  * Edits a lead. `emailFrom` and `phone` are two-way with the partner (§2.9): a different address or
  * number typed here is written to the partner too.
  */
-export async function updateLead(actor: Actor, id: string, input: UpdateLeadBody, options: WriteOptions = {}): Promise<Lead> {
+export async function updateLead(
+  actor: Actor,
+  id: string,
+  input: UpdateLeadBody,
+  options: WriteOptions = {},
+): Promise<Lead> {
   return runInTransaction(options.session, async (session) => {
     const before = await loadWritableLead(actor, id, session);
     const patch = toPatch(input);
     const stageChanging = input.stageId !== undefined && String(before.stageId) !== input.stageId;
-    if (stageChanging && before.active === false) throw new ConflictError('Restore the lost lead before moving it to another stage');
+    if (stageChanging && before.active === false)
+      throw new ConflictError('Restore the lost lead before moving it to another stage');
     const saved = await writeLead(actor, before, patch, {
       session,
       event: stageChanging ? 'stage' : 'updated',
@@ -145,8 +170,21 @@ export async function updateLead(actor: Actor, id: string, input: UpdateLeadBody
 }
 
 /** Moves a lead to another column; the probability follows the stage when the stage says so. */
-export async function moveStage(actor: Actor, id: string, input: MoveStageBody, options: WriteOptions = {}): Promise<Lead> {
-  return updateLead(actor, id, { stageId: input.stageId, ...(input.probability !== undefined ? { probability: input.probability } : {}) }, options);
+export async function moveStage(
+  actor: Actor,
+  id: string,
+  input: MoveStageBody,
+  options: WriteOptions = {},
+): Promise<Lead> {
+  return updateLead(
+    actor,
+    id,
+    {
+      stageId: input.stageId,
+      ...(input.probability !== undefined ? { probability: input.probability } : {}),
+    },
+    options,
+  );
 }
 
 /**
@@ -159,11 +197,16 @@ export async function markWon(actor: Actor, id: string, options: WriteOptions = 
     const stages = await findStagesOfTeam(before.teamId, session);
     const current = stages.find((stage) => before.stageId && stage._id.equals(before.stageId));
     const wonStages = stages.filter((stage) => stage.isWon);
-    if (wonStages.length === 0) throw new ConflictError("The lead's team has no won stage: add one in the pipeline configuration");
+    if (wonStages.length === 0)
+      throw new ConflictError(
+        "The lead's team has no won stage: add one in the pipeline configuration",
+      );
     const currentSequence = current?.sequence ?? -Infinity;
     const target = current?.isWon
       ? current
-      : (wonStages.find((stage) => stage.sequence > currentSequence) ?? wonStages.filter((stage) => stage.sequence <= currentSequence).at(-1) ?? wonStages[0]);
+      : (wonStages.find((stage) => stage.sequence > currentSequence) ??
+        wonStages.filter((stage) => stage.sequence <= currentSequence).at(-1) ??
+        wonStages[0]);
     const saved = await writeLead(
       actor,
       before,
@@ -178,17 +221,34 @@ export async function markWon(actor: Actor, id: string, options: WriteOptions = 
  * Mark lost (Odoo `action_set_lost`): archived, probability 0, the lost reason kept, the stage
  * unchanged; a closing note goes to the chatter.
  */
-export async function markLost(actor: Actor, id: string, input: MarkLostBody = {}, options: WriteOptions = {}): Promise<Lead> {
+export async function markLost(
+  actor: Actor,
+  id: string,
+  input: MarkLostBody = {},
+  options: WriteOptions = {},
+): Promise<Lead> {
   return runInTransaction(options.session, async (session) => {
     const before = await loadWritableLead(actor, id, session);
     if (input.lostReasonId) {
-      const reason = await LostReasonModel.findOne({ _id: new Types.ObjectId(input.lostReasonId), active: true }).session(session).lean();
-      if (!reason) throw new ValidationError([{ field: 'body.lostReasonId', message: 'is not an active lost reason' }]);
+      const reason = await LostReasonModel.findOne({
+        _id: new Types.ObjectId(input.lostReasonId),
+        active: true,
+      })
+        .session(session)
+        .lean();
+      if (!reason)
+        throw new ValidationError([
+          { field: 'body.lostReasonId', message: 'is not an active lost reason' },
+        ]);
     }
     const saved = await writeLead(
       actor,
       before,
-      { active: false, probability: 0, lostReasonId: input.lostReasonId ? new Types.ObjectId(input.lostReasonId) : null },
+      {
+        active: false,
+        probability: 0,
+        lostReasonId: input.lostReasonId ? new Types.ObjectId(input.lostReasonId) : null,
+      },
       { session, event: 'lost', explicitProbability: true },
     );
     if (input.closingNote?.trim()) {
@@ -210,15 +270,26 @@ export async function markLost(actor: Actor, id: string, input: MarkLostBody = {
 }
 
 /** Restore (un-archive): lost reason and closing date cleared, probability back to the stage's. */
-export async function restoreLead(actor: Actor, id: string, options: WriteOptions = {}): Promise<Lead> {
+export async function restoreLead(
+  actor: Actor,
+  id: string,
+  options: WriteOptions = {},
+): Promise<Lead> {
   return runInTransaction(options.session, async (session) => {
     const before = await loadWritableLead(actor, id, session);
     if (before.active) throw new ConflictError('Only a lost (archived) lead can be restored');
-    const stage = before.stageId ? await StageModel.findById(before.stageId).session(session).lean() : null;
+    const stage = before.stageId
+      ? await StageModel.findById(before.stageId).session(session).lean()
+      : null;
     const saved = await writeLead(
       actor,
       before,
-      { active: true, lostReasonId: null, dateClosed: null, probability: stage?.isWon ? 100 : (stage?.probability ?? 0) },
+      {
+        active: true,
+        lostReasonId: null,
+        dateClosed: null,
+        probability: stage?.isWon ? 100 : (stage?.probability ?? 0),
+      },
       { session, event: 'restored', explicitProbability: true },
     );
     return toLeadDtoWithActivity(saved, session);
@@ -234,9 +305,29 @@ export const restore = restoreLead;
 export function toPatch(input: UpdateLeadBody): LeadPatch {
   const patch: LeadPatch = {};
   const copied = [
-    'name', 'partnerName', 'contactName', 'jobPosition', 'emailFrom', 'emailCc', 'phone', 'mobile', 'website', 'lang',
-    'street', 'street2', 'zip', 'city', 'stateCode', 'countryCode', 'probability', 'expectedRevenue', 'dateDeadline',
-    'priority', 'referred', 'color', 'utm',
+    'name',
+    'partnerName',
+    'contactName',
+    'jobPosition',
+    'emailFrom',
+    'emailCc',
+    'phone',
+    'mobile',
+    'website',
+    'lang',
+    'street',
+    'street2',
+    'zip',
+    'city',
+    'stateCode',
+    'countryCode',
+    'probability',
+    'expectedRevenue',
+    'dateDeadline',
+    'priority',
+    'referred',
+    'color',
+    'utm',
   ] as const;
   for (const field of copied) {
     if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
@@ -246,18 +337,30 @@ export function toPatch(input: UpdateLeadBody): LeadPatch {
   if (input.userId !== undefined) patch.userId = toId(input.userId);
   if (input.teamId !== undefined) patch.teamId = toId(input.teamId);
   if (input.stageId !== undefined) patch.stageId = toId(input.stageId);
-  if (input.tagIds !== undefined) patch.tagIds = [...new Set(input.tagIds)].map((tagId) => new Types.ObjectId(tagId));
+  if (input.tagIds !== undefined)
+    patch.tagIds = [...new Set(input.tagIds)].map((tagId) => new Types.ObjectId(tagId));
   if (input.description !== undefined) patch.description = sanitizeMailHtml(input.description);
   return patch;
 }
 
-
-async function syncContactDetailsToPartner(actor: Actor, lead: LeadRecord, input: UpdateLeadBody, session: ClientSession): Promise<void> {
+async function syncContactDetailsToPartner(
+  actor: Actor,
+  lead: LeadRecord,
+  input: UpdateLeadBody,
+  session: ClientSession,
+): Promise<void> {
   if (!lead.partnerId || (input.emailFrom === undefined && input.phone === undefined)) return;
   const partner = await PartnerModel.findById(lead.partnerId).session(session).lean();
   if (!partner) return;
   const change: { email?: string; phone?: string } = {};
-  if (input.emailFrom !== undefined && input.emailFrom && normalizeEmail(input.emailFrom) !== partner.emailNormalized) change.email = input.emailFrom;
-  if (input.phone !== undefined && input.phone && input.phone !== partner.phone) change.phone = input.phone;
-  if (Object.keys(change).length > 0) await updatePartner(actor, String(partner._id), change, { session });
+  if (
+    input.emailFrom !== undefined &&
+    input.emailFrom &&
+    normalizeEmail(input.emailFrom) !== partner.emailNormalized
+  )
+    change.email = input.emailFrom;
+  if (input.phone !== undefined && input.phone && input.phone !== partner.phone)
+    change.phone = input.phone;
+  if (Object.keys(change).length > 0)
+    await updatePartner(actor, String(partner._id), change, { session });
 }

@@ -22,4 +22,8 @@ const lostReasonSchema = new Schema<LostReasonRecord>(
 
 lostReasonSchema.index({ active: 1, name: 1 });
 
-export const LostReasonModel = mongoose.model<LostReasonRecord>('LostReason', lostReasonSchema, 'lost_reasons');
+export const LostReasonModel = mongoose.model<LostReasonRecord>(
+  'LostReason',
+  lostReasonSchema,
+  'lost_reasons',
+);

@@ -8,7 +8,13 @@ import {
 } from '@inbox-crm/shared/schemas';
 import { reply } from '../../http/api-router';
 import type { AppModule } from '../app-module';
-import { createLostReason, deleteLostReason, getLostReason, listLostReasons, updateLostReason } from './lost-reason.service';
+import {
+  createLostReason,
+  deleteLostReason,
+  getLostReason,
+  listLostReasons,
+  updateLostReason,
+} from './lost-reason.service';
 
 export const lostReasonsModule: AppModule = {
   name: 'lost-reasons',
@@ -26,7 +32,17 @@ export const lostReasonsModule: AppModule = {
       ({ actor, query }) => listLostReasons(actor, query),
     );
     router.add(
-      { method: 'get', path: '/lost-reasons/:id', summary: 'One lost reason', tag, params: idParamsSchema, responses: { 200: { description: 'The lost reason', schema: lostReasonSchema }, 404: { description: 'No such lost reason' } } },
+      {
+        method: 'get',
+        path: '/lost-reasons/:id',
+        summary: 'One lost reason',
+        tag,
+        params: idParamsSchema,
+        responses: {
+          200: { description: 'The lost reason', schema: lostReasonSchema },
+          404: { description: 'No such lost reason' },
+        },
+      },
       ({ actor, params }) => getLostReason(actor, params.id),
     );
     router.add(
@@ -36,7 +52,10 @@ export const lostReasonsModule: AppModule = {
         summary: 'Create a lost reason (managers)',
         tag,
         body: createLostReasonBodySchema,
-        responses: { 201: { description: 'Created', schema: lostReasonSchema }, 403: { description: 'Not a manager' } },
+        responses: {
+          201: { description: 'Created', schema: lostReasonSchema },
+          403: { description: 'Not a manager' },
+        },
       },
       async ({ actor, body }) => reply(201, await createLostReason(actor, body)),
     );
@@ -48,7 +67,11 @@ export const lostReasonsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: updateLostReasonBodySchema,
-        responses: { 200: { description: 'Updated', schema: lostReasonSchema }, 403: { description: 'Not a manager' }, 404: { description: 'No such lost reason' } },
+        responses: {
+          200: { description: 'Updated', schema: lostReasonSchema },
+          403: { description: 'Not a manager' },
+          404: { description: 'No such lost reason' },
+        },
       },
       ({ actor, params, body }) => updateLostReason(actor, params.id, body),
     );
@@ -59,7 +82,12 @@ export const lostReasonsModule: AppModule = {
         summary: 'Delete an unused lost reason (managers; archive a used one instead)',
         tag,
         params: idParamsSchema,
-        responses: { 204: { description: 'Deleted' }, 403: { description: 'Not a manager' }, 404: { description: 'No such lost reason' }, 409: { description: 'Still used by leads' } },
+        responses: {
+          204: { description: 'Deleted' },
+          403: { description: 'Not a manager' },
+          404: { description: 'No such lost reason' },
+          409: { description: 'Still used by leads' },
+        },
       },
       async ({ actor, params }) => {
         await deleteLostReason(actor, params.id);

@@ -12,18 +12,41 @@ import { assertManager } from '../access/access-policy';
 import { recordAuditEvent } from '../audit/audit.service';
 import { LostReasonModel, type LostReasonRecord } from './lost-reason.model';
 
-export async function createLostReason(actor: Actor, input: CreateLostReasonBody): Promise<LostReason> {
+export async function createLostReason(
+  actor: Actor,
+  input: CreateLostReasonBody,
+): Promise<LostReason> {
   assertManager(actor);
-  const record = (await LostReasonModel.create({ name: input.name, nameI18n: input.nameI18n })).toObject();
-  await recordAuditEvent(actor, { action: 'lost-reason.create', targetType: 'lost-reason', targetId: String(record._id), summary: `Created lost reason "${record.name}"` });
+  const record = (
+    await LostReasonModel.create({ name: input.name, nameI18n: input.nameI18n })
+  ).toObject();
+  await recordAuditEvent(actor, {
+    action: 'lost-reason.create',
+    targetType: 'lost-reason',
+    targetId: String(record._id),
+    summary: `Created lost reason "${record.name}"`,
+  });
   return toLostReasonDto(record, 0);
 }
 
-export async function updateLostReason(actor: Actor, id: string, input: UpdateLostReasonBody): Promise<LostReason> {
+export async function updateLostReason(
+  actor: Actor,
+  id: string,
+  input: UpdateLostReasonBody,
+): Promise<LostReason> {
   assertManager(actor);
-  const updated = await LostReasonModel.findByIdAndUpdate(new Types.ObjectId(id), { $set: input }, { returnDocument: 'after' }).lean();
+  const updated = await LostReasonModel.findByIdAndUpdate(
+    new Types.ObjectId(id),
+    { $set: input },
+    { returnDocument: 'after' },
+  ).lean();
   if (!updated) throw new NotFoundError('Lost reason');
-  await recordAuditEvent(actor, { action: 'lost-reason.update', targetType: 'lost-reason', targetId: id, summary: `Changed lost reason "${updated.name}"` });
+  await recordAuditEvent(actor, {
+    action: 'lost-reason.update',
+    targetType: 'lost-reason',
+    targetId: id,
+    summary: `Changed lost reason "${updated.name}"`,
+  });
   return toLostReasonDto(updated, (await countLeadsByReason([updated._id])).get(id) ?? 0);
 }
 
@@ -33,9 +56,17 @@ export async function deleteLostReason(actor: Actor, id: string): Promise<void> 
   const reason = await LostReasonModel.findById(new Types.ObjectId(id)).lean();
   if (!reason) throw new NotFoundError('Lost reason');
   const used = (await countLeadsByReason([reason._id])).get(id) ?? 0;
-  if (used > 0) throw new ConflictError(`${used} lead(s) were lost for this reason: archive it instead`, { leadCount: used });
+  if (used > 0)
+    throw new ConflictError(`${used} lead(s) were lost for this reason: archive it instead`, {
+      leadCount: used,
+    });
   await LostReasonModel.deleteOne({ _id: reason._id });
-  await recordAuditEvent(actor, { action: 'lost-reason.delete', targetType: 'lost-reason', targetId: id, summary: `Deleted lost reason "${reason.name}"` });
+  await recordAuditEvent(actor, {
+    action: 'lost-reason.delete',
+    targetType: 'lost-reason',
+    targetId: id,
+    summary: `Deleted lost reason "${reason.name}"`,
+  });
 }
 
 export async function getLostReason(_actor: Actor, id: string): Promise<LostReason> {
@@ -44,12 +75,19 @@ export async function getLostReason(_actor: Actor, id: string): Promise<LostReas
   return toLostReasonDto(reason, (await countLeadsByReason([reason._id])).get(id) ?? 0);
 }
 
-export async function listLostReasons(_actor: Actor, query: ListLostReasonsQuery): Promise<ListResponse<LostReason>> {
+export async function listLostReasons(
+  _actor: Actor,
+  query: ListLostReasonsQuery,
+): Promise<ListResponse<LostReason>> {
   const filter = query.includeArchived ? {} : { active: true };
   const direction = query.sort.startsWith('-') ? -1 : 1;
   const field = query.sort.replace(/^-/, '');
   const [records, total] = await Promise.all([
-    LostReasonModel.find(filter).sort({ [field]: direction, _id: direction }).skip(query.offset).limit(query.limit).lean(),
+    LostReasonModel.find(filter)
+      .sort({ [field]: direction, _id: direction })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean(),
     LostReasonModel.countDocuments(filter),
   ]);
   const counts = await countLeadsByReason(records.map((record) => record._id));

@@ -18,7 +18,11 @@ export function extractEmailAddress(typed: string): string | undefined {
 export function displayNameFromEmail(typed: string): string {
   const angle = /^(.*)<[^<>]*>\s*$/.exec(typed.trim());
   if (!angle?.[1]) return '';
-  return angle[1].trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1').trim();
+  return angle[1]
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/\\(.)/g, '$1')
+    .trim();
 }
 
 /**
@@ -54,9 +58,14 @@ export function domainOfNormalizedEmail(normalized: string | null | undefined): 
 // email-providers `all.json`, plus providers it lacks, minus example.com (documentation domain used
 // by test data and fixtures, never a real provider) — sync-and-mail.md §7.
 const freeMailDomains: ReadonlySet<string> = new Set(
-  [...(allFreeMailDomains as string[]), '139.com', 'sohu.com', 'googlemail.com', 'hotmail.co.uk', 'yahoo.ro'].filter(
-    (domain) => domain !== 'example.com',
-  ),
+  [
+    ...(allFreeMailDomains as string[]),
+    '139.com',
+    'sohu.com',
+    'googlemail.com',
+    'hotmail.co.uk',
+    'yahoo.ro',
+  ].filter((domain) => domain !== 'example.com'),
 );
 
 /** A free-mail provider: its users are not one company. Exact match, no parent-domain matching. */
@@ -78,10 +87,17 @@ export function emailDomainCriterion(normalized: string | null | undefined): str
  * E.164 when the number parses (with the record's country for national numbers), else the digits
  * with a leading `+` when the user typed one; `null` when nothing number-like is there.
  */
-export function sanitizePhone(typed: string | null | undefined, countryCode?: string | null): string | null {
+export function sanitizePhone(
+  typed: string | null | undefined,
+  countryCode?: string | null,
+): string | null {
   if (!typed?.trim()) return null;
-  const country = countryCode && /^[A-Z]{2}$/.test(countryCode) ? (countryCode as CountryCode) : undefined;
-  const parsed = parsePhoneNumberFromString(typed, country ? { defaultCountry: country } : undefined);
+  const country =
+    countryCode && /^[A-Z]{2}$/.test(countryCode) ? (countryCode as CountryCode) : undefined;
+  const parsed = parsePhoneNumberFromString(
+    typed,
+    country ? { defaultCountry: country } : undefined,
+  );
   if (parsed?.isPossible()) return parsed.number;
   const digits = typed.replace(/[^\d]/g, '');
   if (digits.length < 3) return null;
@@ -136,7 +152,8 @@ export function companyNameFromDomain(domain: string): string {
   const labels = domain.split('.');
   const secondLevel = new Set(['co', 'com', 'org', 'net', 'ac', 'gov', 'edu']);
   let core = labels[0] ?? domain;
-  if (labels.length >= 3 && secondLevel.has(labels[labels.length - 2] ?? '')) core = labels[labels.length - 3] ?? core;
+  if (labels.length >= 3 && secondLevel.has(labels[labels.length - 2] ?? ''))
+    core = labels[labels.length - 3] ?? core;
   else if (labels.length >= 2) core = labels[labels.length - 2] ?? core;
   return core
     .split(/[-_]+/)

@@ -78,13 +78,21 @@ const partnerSchema = new Schema<PartnerRecord>(
     parentId: { type: Schema.Types.ObjectId, ref: 'Partner', default: null },
     commercialPartnerId: { type: Schema.Types.ObjectId, ref: 'Partner', required: true },
     companyName: text,
-    addressType: { type: String, enum: ['contact', 'invoice', 'delivery', 'other'], default: 'contact' },
+    addressType: {
+      type: String,
+      enum: ['contact', 'invoice', 'delivery', 'other'],
+      default: 'contact',
+    },
     email: text,
     emailNormalized: { type: String, default: null },
     emails: {
       type: [
         new Schema<PartnerEmail>(
-          { email: { type: String, required: true }, normalized: { type: String, required: true }, primary: { type: Boolean, default: false } },
+          {
+            email: { type: String, required: true },
+            normalized: { type: String, required: true },
+            primary: { type: Boolean, default: false },
+          },
           { _id: false },
         ),
       ],
@@ -99,7 +107,11 @@ const partnerSchema = new Schema<PartnerRecord>(
           {
             number: { type: String, required: true },
             sanitized: { type: String, default: null },
-            kind: { type: String, enum: ['work', 'mobile', 'home', 'fax', 'other'], default: 'work' },
+            kind: {
+              type: String,
+              enum: ['work', 'mobile', 'home', 'fax', 'other'],
+              default: 'work',
+            },
             primary: { type: Boolean, default: false },
           },
           { _id: false },
@@ -147,7 +159,10 @@ const partnerSchema = new Schema<PartnerRecord>(
 // crm-model.md §8: sender lookup, company tree, search, address-book sync identity.
 partnerSchema.index({ emailNormalized: 1 });
 partnerSchema.index({ 'emails.normalized': 1 });
-partnerSchema.index({ phoneSanitized: 1 }, { partialFilterExpression: { phoneSanitized: { $type: 'string' } } });
+partnerSchema.index(
+  { phoneSanitized: 1 },
+  { partialFilterExpression: { phoneSanitized: { $type: 'string' } } },
+);
 partnerSchema.index({ parentId: 1 });
 partnerSchema.index({ commercialPartnerId: 1 });
 partnerSchema.index({ nameNormalized: 1, active: 1 });

@@ -8,18 +8,28 @@ import {
 } from '@inbox-crm/shared/schemas';
 import { reply } from '../../http/api-router';
 import type { AppModule } from '../app-module';
-import { archivePartner, createPartner, getPartner, listPartners, restorePartner, toPartnerDtos, updatePartner } from './partner.service';
+import {
+  archivePartner,
+  createPartner,
+  getPartner,
+  listPartners,
+  restorePartner,
+  toPartnerDtos,
+  updatePartner,
+} from './partner.service';
 
 export const partnersModule: AppModule = {
   name: 'partners',
   registerRoutes(router) {
     const tag = 'Partners';
-    const one = async (record: Parameters<typeof toPartnerDtos>[0][number]) => (await toPartnerDtos([record]))[0];
+    const one = async (record: Parameters<typeof toPartnerDtos>[0][number]) =>
+      (await toPartnerDtos([record]))[0];
     router.add(
       {
         method: 'get',
         path: '/partners',
-        summary: 'List companies and contacts (search by name or e-mail prefix, exact e-mail, company…)',
+        summary:
+          'List companies and contacts (search by name or e-mail prefix, exact e-mail, company…)',
         tag,
         query: listPartnersQuerySchema,
         responses: { 200: { description: 'Partners', schema: partnerListResponseSchema } },
@@ -27,7 +37,17 @@ export const partnersModule: AppModule = {
       ({ actor, query }) => listPartners(actor, query),
     );
     router.add(
-      { method: 'get', path: '/partners/:id', summary: 'One partner', tag, params: idParamsSchema, responses: { 200: { description: 'The partner', schema: partnerSchema }, 404: { description: 'No such partner' } } },
+      {
+        method: 'get',
+        path: '/partners/:id',
+        summary: 'One partner',
+        tag,
+        params: idParamsSchema,
+        responses: {
+          200: { description: 'The partner', schema: partnerSchema },
+          404: { description: 'No such partner' },
+        },
+      },
       ({ actor, params }) => getPartner(actor, params.id),
     );
     router.add(
@@ -37,7 +57,10 @@ export const partnersModule: AppModule = {
         summary: 'Create a company or a contact',
         tag,
         body: createPartnerBodySchema,
-        responses: { 201: { description: 'Created', schema: partnerSchema }, 409: { description: 'An address-book reference is already taken' } },
+        responses: {
+          201: { description: 'Created', schema: partnerSchema },
+          409: { description: 'An address-book reference is already taken' },
+        },
       },
       async ({ actor, body }) => reply(201, await one(await createPartner(actor, body))),
     );
@@ -49,7 +72,10 @@ export const partnersModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: updatePartnerBodySchema,
-        responses: { 200: { description: 'Updated', schema: partnerSchema }, 404: { description: 'No such partner' } },
+        responses: {
+          200: { description: 'Updated', schema: partnerSchema },
+          404: { description: 'No such partner' },
+        },
       },
       async ({ actor, params, body }) => one(await updatePartner(actor, params.id, body)),
     );
@@ -60,7 +86,10 @@ export const partnersModule: AppModule = {
         summary: 'Archive a partner (it leaves lists and synced address books)',
         tag,
         params: idParamsSchema,
-        responses: { 200: { description: 'Archived', schema: partnerSchema }, 404: { description: 'No such partner' } },
+        responses: {
+          200: { description: 'Archived', schema: partnerSchema },
+          404: { description: 'No such partner' },
+        },
       },
       async ({ actor, params }) => one(await archivePartner(actor, params.id)),
     );
@@ -71,7 +100,10 @@ export const partnersModule: AppModule = {
         summary: 'Un-archive a partner',
         tag,
         params: idParamsSchema,
-        responses: { 200: { description: 'Restored', schema: partnerSchema }, 404: { description: 'No such partner' } },
+        responses: {
+          200: { description: 'Restored', schema: partnerSchema },
+          404: { description: 'No such partner' },
+        },
       },
       async ({ actor, params }) => one(await restorePartner(actor, params.id)),
     );

@@ -25,7 +25,12 @@ import {
   normalizeName,
   sanitizePhone,
 } from './contact-normalization';
-import { PartnerModel, type PartnerEmail, type PartnerPhone, type PartnerRecord } from './partner.model';
+import {
+  PartnerModel,
+  type PartnerEmail,
+  type PartnerPhone,
+  type PartnerRecord,
+} from './partner.model';
 import { runInTransaction } from './run-in-transaction';
 
 export { normalizeEmail } from './contact-normalization';
@@ -45,8 +50,14 @@ const commercialFields = ['vat'] as const;
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-export async function getPartner(_actor: Actor, id: string, options: WriteOptions = {}): Promise<Partner> {
-  const record = await PartnerModel.findById(toObjectId(id)).session(options.session ?? null).lean();
+export async function getPartner(
+  _actor: Actor,
+  id: string,
+  options: WriteOptions = {},
+): Promise<Partner> {
+  const record = await PartnerModel.findById(toObjectId(id))
+    .session(options.session ?? null)
+    .lean();
   if (!record) throw new NotFoundError('Partner');
   const [dto] = await toPartnerDtos([record], options.session);
   return dto as Partner;
@@ -69,26 +80,43 @@ export async function findPartnerByEmail(
     .session(options.session ?? null)
     .lean();
   // The primary address beats an extra one.
-  return candidates.find((partner) => partner.emailNormalized === normalized) ?? candidates[0] ?? null;
+  return (
+    candidates.find((partner) => partner.emailNormalized === normalized) ?? candidates[0] ?? null
+  );
 }
 
-export async function listPartners(_actor: Actor, query: ListPartnersQuery): Promise<ListResponse<Partner>> {
+export async function listPartners(
+  _actor: Actor,
+  query: ListPartnersQuery,
+): Promise<ListResponse<Partner>> {
   const conditions: QueryFilter<PartnerRecord>[] = [];
   if (!query.includeArchived) conditions.push({ active: true });
   if (query.isCompany !== undefined) conditions.push({ isCompany: query.isCompany });
   if (query.parentId) conditions.push({ parentId: toObjectId(query.parentId) });
-  if (query.commercialPartnerId) conditions.push({ commercialPartnerId: toObjectId(query.commercialPartnerId) });
+  if (query.commercialPartnerId)
+    conditions.push({ commercialPartnerId: toObjectId(query.commercialPartnerId) });
   if (query.tagId) conditions.push({ tagIds: toObjectId(query.tagId) });
   if (query.userId) conditions.push({ userId: toObjectId(query.userId) });
   if (query.email !== undefined) {
     const normalized = normalizeEmail(query.email);
-    if (!normalized) throw new ValidationError([{ field: 'query.email', message: 'is not a valid e-mail address' }]);
-    conditions.push({ $or: [{ emailNormalized: normalized }, { 'emails.normalized': normalized }] });
+    if (!normalized)
+      throw new ValidationError([
+        { field: 'query.email', message: 'is not a valid e-mail address' },
+      ]);
+    conditions.push({
+      $or: [{ emailNormalized: normalized }, { 'emails.normalized': normalized }],
+    });
   }
   if (query.search) {
     const namePrefix = new RegExp(`^${escapeRegex(normalizeName(query.search))}`);
     const emailPrefix = new RegExp(`^${escapeRegex(query.search.trim().toLowerCase())}`);
-    conditions.push({ $or: [{ nameNormalized: namePrefix }, { emailNormalized: emailPrefix }, { 'emails.normalized': emailPrefix }] });
+    conditions.push({
+      $or: [
+        { nameNormalized: namePrefix },
+        { emailNormalized: emailPrefix },
+        { 'emails.normalized': emailPrefix },
+      ],
+    });
   }
   const filter: QueryFilter<PartnerRecord> = conditions.length > 0 ? { $and: conditions } : {};
   const sortField = query.sort.replace(/^-/, '');
@@ -114,8 +142,15 @@ export async function createPartner(
   options: WriteOptions = {},
 ): Promise<PartnerRecord> {
   return runInTransaction(options.session, async (session) => {
-    const values = await buildPartnerValues(undefined, input, session);
-    const parent = values.parentId ? await loadParent(values.parentId, undefined, session) : null;
+    const parent = input.parentId
+      ? await loadParent(new Types.ObjectId(input.parentId), undefined, session)
+      : null;
+    const values = await buildPartnerValues(
+      undefined,
+      input,
+      session,
+      inheritedCountry(parent, input.addressType ?? 'contact'),
+    );
     const actorId = new Types.ObjectId(actor.userId);
     const _id = new Types.ObjectId();
     const document: Partial<PartnerRecord> = {
@@ -129,7 +164,8 @@ export async function createPartner(
     const [created] = await PartnerModel.create([document], { session });
     if (!created) throw new Error('partner insert returned nothing');
     await recordContactChange({ partnerId: created._id }, { session });
-    if (parent) await shareAddressWithAddresslessCompany(parent, created.toObject(), actorId, session);
+    if (parent)
+      await shareAddressWithAddresslessCompany(parent, created.toObject(), actorId, session);
     return created.toObject();
   });
 }
@@ -143,18 +179,38 @@ export async function updatePartner(
   return runInTransaction(options.session, async (session) => {
     const existing = await PartnerModel.findById(toObjectId(id)).session(session).lean();
     if (!existing) throw new NotFoundError('Partner');
-    const values = await buildPartnerValues(existing, input, session);
-    const parentId = values.parentId !== undefined ? values.parentId : existing.parentId;
+    const parentId =
+      input.parentId !== undefined
+        ? input.parentId
+          ? new Types.ObjectId(input.parentId)
+          : null
+        : existing.parentId;
     const parent = parentId ? await loadParent(parentId, existing._id, session) : null;
+    const parentChanging =
+      input.parentId !== undefined && String(parentId) !== String(existing.parentId);
+    const values = await buildPartnerValues(
+      existing,
+      input,
+      session,
+      parentChanging
+        ? inheritedCountry(parent, input.addressType ?? existing.addressType)
+        : undefined,
+    );
     const isCompany = values.isCompany ?? existing.isCompany;
     const changes: Partial<PartnerRecord> = {
       ...values,
       commercialPartnerId: commercialPartnerIdFor(existing._id, isCompany, parent),
       updatedBy: new Types.ObjectId(actor.userId),
     };
-    const parentChanged = values.parentId !== undefined && String(values.parentId) !== String(existing.parentId);
-    if (parent && parentChanged) inheritFromCompany(changes, parent, values.addressType ?? existing.addressType);
-    const updated = await PartnerModel.findOneAndUpdate({ _id: existing._id }, { $set: changes }, { returnDocument: 'after', session, runValidators: true }).lean();
+    const parentChanged =
+      values.parentId !== undefined && String(values.parentId) !== String(existing.parentId);
+    if (parent && parentChanged)
+      inheritFromCompany(changes, parent, values.addressType ?? existing.addressType);
+    const updated = await PartnerModel.findOneAndUpdate(
+      { _id: existing._id },
+      { $set: changes },
+      { returnDocument: 'after', session, runValidators: true },
+    ).lean();
     if (!updated) throw new NotFoundError('Partner');
     await recordContactChange({ partnerId: updated._id }, { session });
     await propagateToChildren(existing, updated, session);
@@ -163,7 +219,11 @@ export async function updatePartner(
 }
 
 /** Archives (Odoo's `active = false`): the partner leaves lists and every synced address book. */
-export async function archivePartner(actor: Actor, id: string, options: WriteOptions = {}): Promise<PartnerRecord> {
+export async function archivePartner(
+  actor: Actor,
+  id: string,
+  options: WriteOptions = {},
+): Promise<PartnerRecord> {
   return runInTransaction(options.session, async (session) => {
     const updated = await PartnerModel.findOneAndUpdate(
       { _id: toObjectId(id) },
@@ -176,7 +236,11 @@ export async function archivePartner(actor: Actor, id: string, options: WriteOpt
   });
 }
 
-export async function restorePartner(actor: Actor, id: string, options: WriteOptions = {}): Promise<PartnerRecord> {
+export async function restorePartner(
+  actor: Actor,
+  id: string,
+  options: WriteOptions = {},
+): Promise<PartnerRecord> {
   return runInTransaction(options.session, async (session) => {
     const updated = await PartnerModel.findOneAndUpdate(
       { _id: toObjectId(id) },
@@ -210,7 +274,11 @@ export async function findOrCreateCompanyForDomain(
   if (existing || options.create === false) return existing;
   return createPartner(
     actor,
-    { name: options.name?.trim() || companyNameFromDomain(domain), isCompany: true, website: `https://${domain}` },
+    {
+      name: options.name?.trim() || companyNameFromDomain(domain),
+      isCompany: true,
+      website: `https://${domain}`,
+    },
     options,
   );
 }
@@ -218,16 +286,41 @@ export async function findOrCreateCompanyForDomain(
 // ---------------------------------------------------------------------------------------------
 // Derived fields and relations
 
-type PartnerValues = Partial<Omit<PartnerRecord, '_id' | 'createdAt' | 'updatedAt' | 'commercialPartnerId'>>;
+type PartnerValues = Partial<
+  Omit<PartnerRecord, '_id' | 'createdAt' | 'updatedAt' | 'commercialPartnerId'>
+>;
+
+/** The country a contact takes from its company (with the address), for phone numbers. */
+function inheritedCountry(
+  parent: PartnerRecord | null,
+  addressType: PartnerRecord['addressType'],
+): string | undefined {
+  return parent && addressType === 'contact' && hasAddress(parent) ? parent.countryCode : undefined;
+}
 
 async function buildPartnerValues(
   existing: PartnerRecord | undefined,
   input: CreatePartnerInput | UpdatePartnerInput,
   session: ClientSession,
+  countryFromCompany?: string,
 ): Promise<PartnerValues> {
   const issues: FieldIssue[] = [];
   const values: PartnerValues = {};
-  const plainFields = ['companyName', 'addressType', 'street', 'street2', 'zip', 'city', 'stateCode', 'countryCode', 'jobPosition', 'lang', 'vat', 'ref', 'isCompany'] as const;
+  const plainFields = [
+    'companyName',
+    'addressType',
+    'street',
+    'street2',
+    'zip',
+    'city',
+    'stateCode',
+    'countryCode',
+    'jobPosition',
+    'lang',
+    'vat',
+    'ref',
+    'isCompany',
+  ] as const;
   for (const field of plainFields) {
     if (input[field] !== undefined) (values as Record<string, unknown>)[field] = input[field];
   }
@@ -237,16 +330,21 @@ async function buildPartnerValues(
   }
   if (input.website !== undefined) values.website = cleanWebsite(input.website);
   if (input.notes !== undefined) values.notes = sanitizeMailHtml(input.notes);
-  if (input.parentId !== undefined) values.parentId = input.parentId ? new Types.ObjectId(input.parentId) : null;
-  if (input.userId !== undefined) values.userId = input.userId ? new Types.ObjectId(input.userId) : null;
-  if (input.teamId !== undefined) values.teamId = input.teamId ? new Types.ObjectId(input.teamId) : null;
-  if (input.tagIds !== undefined) values.tagIds = [...new Set(input.tagIds)].map((tagId) => new Types.ObjectId(tagId));
+  if (input.parentId !== undefined)
+    values.parentId = input.parentId ? new Types.ObjectId(input.parentId) : null;
+  if (input.userId !== undefined)
+    values.userId = input.userId ? new Types.ObjectId(input.userId) : null;
+  if (input.teamId !== undefined)
+    values.teamId = input.teamId ? new Types.ObjectId(input.teamId) : null;
+  if (input.tagIds !== undefined)
+    values.tagIds = [...new Set(input.tagIds)].map((tagId) => new Types.ObjectId(tagId));
   if (input.externalRefs !== undefined) {
     const seen = new Set<string>();
     values.externalRefs = [];
     input.externalRefs.forEach((ref, index) => {
       const key = `${ref.provider}\u0000${ref.uid}`;
-      if (seen.has(key)) issues.push({ field: `body.externalRefs.${index}`, message: 'repeats another reference' });
+      if (seen.has(key))
+        issues.push({ field: `body.externalRefs.${index}`, message: 'repeats another reference' });
       seen.add(key);
       values.externalRefs?.push({
         provider: ref.provider,
@@ -258,16 +356,23 @@ async function buildPartnerValues(
   }
 
   Object.assign(values, mergeEmails(existing, input, issues));
-  const countryCode = values.countryCode ?? existing?.countryCode ?? '';
-  Object.assign(values, mergePhones(existing, input, countryCode));
+  const countryCode = countryFromCompany ?? values.countryCode ?? existing?.countryCode ?? '';
+  Object.assign(
+    values,
+    mergePhones(existing, input, countryCode, countryCode !== (existing?.countryCode ?? '')),
+  );
 
   // The company's own domain: from its website, else from its address unless that is free mail.
   const isCompany = values.isCompany ?? existing?.isCompany ?? false;
   const website = values.website ?? existing?.website ?? '';
-  const emailNormalized = values.emailNormalized !== undefined ? values.emailNormalized : (existing?.emailNormalized ?? null);
+  const emailNormalized =
+    values.emailNormalized !== undefined
+      ? values.emailNormalized
+      : (existing?.emailNormalized ?? null);
   const emailDomain = domainOfNormalizedEmail(emailNormalized);
   values.domain = isCompany
-    ? (domainOfWebsite(website) ?? (emailDomain && !isFreeMailDomain(emailDomain) ? emailDomain : null))
+    ? (domainOfWebsite(website) ??
+      (emailDomain && !isFreeMailDomain(emailDomain) ? emailDomain : null))
     : null;
 
   await checkReferences(values, issues, session);
@@ -283,12 +388,22 @@ function mergeEmails(
 ): Pick<PartnerValues, 'email' | 'emailNormalized' | 'emails'> {
   if (input.email === undefined && input.emails === undefined) return {};
   let entries: PartnerEmail[] = input.emails
-    ? input.emails.map((entry) => ({ email: entry.email, normalized: normalizeEmail(entry.email) ?? '', primary: entry.primary ?? false }))
+    ? input.emails.map((entry) => ({
+        email: entry.email,
+        normalized: normalizeEmail(entry.email) ?? '',
+        primary: entry.primary ?? false,
+      }))
     : (existing?.emails ?? []).map((entry) => ({ ...entry }));
   entries.forEach((entry, index) => {
-    if (!entry.normalized) issues.push({ field: `body.emails.${index}.email`, message: 'is not a valid e-mail address' });
+    if (!entry.normalized)
+      issues.push({
+        field: `body.emails.${index}.email`,
+        message: 'is not a valid e-mail address',
+      });
   });
-  entries = entries.filter((entry, index) => entries.findIndex((other) => other.normalized === entry.normalized) === index);
+  entries = entries.filter(
+    (entry, index) => entries.findIndex((other) => other.normalized === entry.normalized) === index,
+  );
 
   if (input.email !== undefined) {
     const normalized = normalizeEmail(input.email);
@@ -315,7 +430,11 @@ function mergeEmails(
     if (entry.primary) primarySeen = true;
   }
   const primary = entries.find((entry) => entry.primary);
-  return { emails: entries, email: primary?.email ?? '', emailNormalized: primary?.normalized ?? null };
+  return {
+    emails: entries,
+    email: primary?.email ?? '',
+    emailNormalized: primary?.normalized ?? null,
+  };
 }
 
 /** `phone`/`mobile` are the main numbers; `phones` lists every number with its E.164 key. */
@@ -323,21 +442,39 @@ function mergePhones(
   existing: PartnerRecord | undefined,
   input: CreatePartnerInput | UpdatePartnerInput,
   countryCode: string,
+  countryChanged: boolean,
 ): Pick<PartnerValues, 'phone' | 'mobile' | 'phones' | 'phoneSanitized'> {
-  const countryChanged = input.countryCode !== undefined && input.countryCode !== existing?.countryCode;
-  if (input.phone === undefined && input.mobile === undefined && input.phones === undefined && !countryChanged) return {};
+  if (
+    input.phone === undefined &&
+    input.mobile === undefined &&
+    input.phones === undefined &&
+    !countryChanged
+  )
+    return {};
   let phones: PartnerPhone[] = input.phones
-    ? input.phones.map((entry) => ({ number: entry.number, sanitized: null, kind: entry.kind ?? 'work', primary: entry.primary ?? false }))
+    ? input.phones.map((entry) => ({
+        number: entry.number,
+        sanitized: null,
+        kind: entry.kind ?? 'work',
+        primary: entry.primary ?? false,
+      }))
     : (existing?.phones ?? []).map((entry) => ({ ...entry }));
   let phone = input.phone ?? existing?.phone ?? '';
   let mobile = input.mobile ?? existing?.mobile ?? '';
-  if (input.phones && input.phone === undefined) phone = (phones.find((entry) => entry.kind !== 'mobile' && entry.primary) ?? phones.find((entry) => entry.kind !== 'mobile'))?.number ?? '';
-  if (input.phones && input.mobile === undefined) mobile = phones.find((entry) => entry.kind === 'mobile')?.number ?? '';
+  if (input.phones && input.phone === undefined)
+    phone =
+      (
+        phones.find((entry) => entry.kind !== 'mobile' && entry.primary) ??
+        phones.find((entry) => entry.kind !== 'mobile')
+      )?.number ?? '';
+  if (input.phones && input.mobile === undefined)
+    mobile = phones.find((entry) => entry.kind === 'mobile')?.number ?? '';
   // Keep the list in step with the main numbers: replace the entry the old main number had.
   const syncMain = (kind: 'work' | 'mobile', previous: string | undefined, current: string) => {
     if (input.phones && previous === current) return;
     phones = phones.filter((entry) => !(previous && entry.number === previous));
-    if (current && !phones.some((entry) => entry.number === current)) phones.unshift({ number: current, sanitized: null, kind, primary: true });
+    if (current && !phones.some((entry) => entry.number === current))
+      phones.unshift({ number: current, sanitized: null, kind, primary: true });
   };
   if (input.phone !== undefined || !input.phones) syncMain('work', existing?.phone, phone);
   if (input.mobile !== undefined || !input.phones) syncMain('mobile', existing?.mobile, mobile);
@@ -350,33 +487,55 @@ function mergePhones(
   };
 }
 
-async function checkReferences(values: PartnerValues, issues: FieldIssue[], session: ClientSession): Promise<void> {
+async function checkReferences(
+  values: PartnerValues,
+  issues: FieldIssue[],
+  session: ClientSession,
+): Promise<void> {
   const [tagCount, user, team] = await Promise.all([
-    values.tagIds?.length ? TagModel.countDocuments({ _id: { $in: values.tagIds }, kind: 'partner' }).session(session) : 0,
+    values.tagIds?.length
+      ? TagModel.countDocuments({ _id: { $in: values.tagIds }, kind: 'partner' }).session(session)
+      : 0,
     values.userId ? UserModel.exists({ _id: values.userId }).session(session) : true,
     values.teamId ? TeamModel.exists({ _id: values.teamId }).session(session) : true,
   ]);
-  if (values.tagIds?.length && tagCount !== values.tagIds.length) issues.push({ field: 'body.tagIds', message: 'must name existing partner tags' });
+  if (values.tagIds?.length && tagCount !== values.tagIds.length)
+    issues.push({ field: 'body.tagIds', message: 'must name existing partner tags' });
   if (!user) issues.push({ field: 'body.userId', message: 'is not an existing user' });
   if (!team) issues.push({ field: 'body.teamId', message: 'is not an existing team' });
 }
 
-async function loadParent(parentId: Types.ObjectId, selfId: Types.ObjectId | undefined, session: ClientSession): Promise<PartnerRecord> {
+async function loadParent(
+  parentId: Types.ObjectId,
+  selfId: Types.ObjectId | undefined,
+  session: ClientSession,
+): Promise<PartnerRecord> {
   const parent = await PartnerModel.findById(parentId).session(session).lean();
-  if (!parent) throw new ValidationError([{ field: 'body.parentId', message: 'is not an existing partner' }]);
+  if (!parent)
+    throw new ValidationError([{ field: 'body.parentId', message: 'is not an existing partner' }]);
   if (selfId && (parent._id.equals(selfId) || parent.commercialPartnerId.equals(selfId))) {
-    throw new ValidationError([{ field: 'body.parentId', message: 'would make the partner its own parent' }]);
+    throw new ValidationError([
+      { field: 'body.parentId', message: 'would make the partner its own parent' },
+    ]);
   }
   return parent;
 }
 
-function commercialPartnerIdFor(selfId: Types.ObjectId, isCompany: boolean, parent: PartnerRecord | null): Types.ObjectId {
+function commercialPartnerIdFor(
+  selfId: Types.ObjectId,
+  isCompany: boolean,
+  parent: PartnerRecord | null,
+): Types.ObjectId {
   if (isCompany || !parent) return selfId;
   return parent.commercialPartnerId;
 }
 
 /** A contact takes the company's address (when it has one) and its commercial fields. */
-function inheritFromCompany(target: Partial<PartnerRecord>, parent: PartnerRecord, addressType = target.addressType ?? 'contact'): void {
+function inheritFromCompany(
+  target: Partial<PartnerRecord>,
+  parent: PartnerRecord,
+  addressType = target.addressType ?? 'contact',
+): void {
   if (addressType === 'contact' && hasAddress(parent)) {
     for (const field of addressFields) target[field] = parent[field];
   }
@@ -396,12 +555,20 @@ async function shareAddressWithAddresslessCompany(
 ): Promise<void> {
   if (hasAddress(parent) || !hasAddress(child) || child.addressType !== 'contact') return;
   const address = Object.fromEntries(addressFields.map((field) => [field, child[field]]));
-  await PartnerModel.updateOne({ _id: parent._id }, { $set: { ...address, updatedBy: actorId } }, { session });
+  await PartnerModel.updateOne(
+    { _id: parent._id },
+    { $set: { ...address, updatedBy: actorId } },
+    { session },
+  );
   await recordContactChange({ partnerId: parent._id }, { session });
 }
 
 /** Address, commercial fields and commercial partner flow down to the company's persons. */
-async function propagateToChildren(before: PartnerRecord, after: PartnerRecord, session: ClientSession): Promise<void> {
+async function propagateToChildren(
+  before: PartnerRecord,
+  after: PartnerRecord,
+  session: ClientSession,
+): Promise<void> {
   const set: Partial<PartnerRecord> = {};
   const addressChanged = addressFields.some((field) => before[field] !== after[field]);
   const commercialChanged = commercialFields.some((field) => before[field] !== after[field]);
@@ -410,11 +577,18 @@ async function propagateToChildren(before: PartnerRecord, after: PartnerRecord, 
   const children = await PartnerModel.find({ parentId: after._id }).session(session).lean();
   for (const child of children) {
     const childSet: Partial<PartnerRecord> = { ...set };
-    if (addressChanged && child.addressType === 'contact') for (const field of addressFields) childSet[field] = after[field];
-    if (commercialChanged && !child.isCompany) for (const field of commercialFields) childSet[field] = after[field];
-    if (commercialPartnerChanged && !child.isCompany) childSet.commercialPartnerId = after.commercialPartnerId;
+    if (addressChanged && child.addressType === 'contact')
+      for (const field of addressFields) childSet[field] = after[field];
+    if (commercialChanged && !child.isCompany)
+      for (const field of commercialFields) childSet[field] = after[field];
+    if (commercialPartnerChanged && !child.isCompany)
+      childSet.commercialPartnerId = after.commercialPartnerId;
     if (Object.keys(childSet).length === 0) continue;
-    const updatedChild = await PartnerModel.findOneAndUpdate({ _id: child._id }, { $set: childSet }, { returnDocument: 'after', session }).lean();
+    const updatedChild = await PartnerModel.findOneAndUpdate(
+      { _id: child._id },
+      { $set: childSet },
+      { returnDocument: 'after', session },
+    ).lean();
     if (!updatedChild) continue;
     await recordContactChange({ partnerId: child._id }, { session });
     await propagateToChildren(child, updatedChild, session);
@@ -424,13 +598,25 @@ async function propagateToChildren(before: PartnerRecord, after: PartnerRecord, 
 // ---------------------------------------------------------------------------------------------
 // DTOs
 
-export async function toPartnerDtos(records: PartnerRecord[], session?: ClientSession): Promise<Partner[]> {
-  const parentIds = [...new Set(records.flatMap((record) => (record.parentId ? [String(record.parentId)] : [])))];
+export async function toPartnerDtos(
+  records: PartnerRecord[],
+  session?: ClientSession,
+): Promise<Partner[]> {
+  const parentIds = [
+    ...new Set(records.flatMap((record) => (record.parentId ? [String(record.parentId)] : []))),
+  ];
   const parents = parentIds.length
-    ? await PartnerModel.find({ _id: { $in: parentIds.map((id) => new Types.ObjectId(id)) } }, { name: 1 }).session(session ?? null).lean()
+    ? await PartnerModel.find(
+        { _id: { $in: parentIds.map((id) => new Types.ObjectId(id)) } },
+        { name: 1 },
+      )
+        .session(session ?? null)
+        .lean()
     : [];
   const parentNames = new Map(parents.map((parent) => [String(parent._id), parent.name]));
-  return records.map((record) => toPartnerDto(record, record.parentId ? parentNames.get(String(record.parentId)) : undefined));
+  return records.map((record) =>
+    toPartnerDto(record, record.parentId ? parentNames.get(String(record.parentId)) : undefined),
+  );
 }
 
 /** Odoo's display name: "Company, Person" for a company's contact. */
@@ -446,11 +632,20 @@ export function toPartnerDto(record: PartnerRecord, parentName?: string): Partne
     addressType: record.addressType,
     email: record.email ?? '',
     emailNormalized: record.emailNormalized ?? null,
-    emails: (record.emails ?? []).map((entry) => ({ email: entry.email, normalized: entry.normalized, primary: entry.primary })),
+    emails: (record.emails ?? []).map((entry) => ({
+      email: entry.email,
+      normalized: entry.normalized,
+      primary: entry.primary,
+    })),
     phone: record.phone ?? '',
     mobile: record.mobile ?? '',
     phoneSanitized: record.phoneSanitized ?? null,
-    phones: (record.phones ?? []).map((entry) => ({ number: entry.number, sanitized: entry.sanitized ?? null, kind: entry.kind, primary: entry.primary })),
+    phones: (record.phones ?? []).map((entry) => ({
+      number: entry.number,
+      sanitized: entry.sanitized ?? null,
+      kind: entry.kind,
+      primary: entry.primary,
+    })),
     street: record.street ?? '',
     street2: record.street2 ?? '',
     zip: record.zip ?? '',

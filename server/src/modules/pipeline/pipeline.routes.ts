@@ -1,4 +1,10 @@
-import { idParamsSchema, pipelineQuerySchema, pipelineSchema, pipelineSummaryQuerySchema, pipelineSummarySchema } from '@inbox-crm/shared/schemas';
+import {
+  idParamsSchema,
+  pipelineQuerySchema,
+  pipelineSchema,
+  pipelineSummaryQuerySchema,
+  pipelineSummarySchema,
+} from '@inbox-crm/shared/schemas';
 import type { AppModule } from '../app-module';
 import { getTeamPipeline, getTeamPipelineSummary } from './pipeline.service';
 
@@ -11,11 +17,15 @@ export const pipelineModule: AppModule = {
       {
         method: 'get',
         path: '/teams/:id/pipeline',
-        summary: "The team's kanban: stage columns with counts, revenue sums and cards (only what the caller may see)",
+        summary:
+          "The team's kanban: stage columns with counts, revenue sums and cards (only what the caller may see)",
         tag,
         params: idParamsSchema,
         query: pipelineQuerySchema,
-        responses: { 200: { description: 'Columns and cards', schema: pipelineSchema }, 404: { description: 'No such team' } },
+        responses: {
+          200: { description: 'Columns and cards', schema: pipelineSchema },
+          404: { description: 'No such team' },
+        },
       },
       ({ actor, params, query }) => getTeamPipeline(actor, params.id, query),
     );
@@ -23,11 +33,15 @@ export const pipelineModule: AppModule = {
       {
         method: 'get',
         path: '/teams/:id/pipeline-summary',
-        summary: 'Count, expected and prorated revenue per stage, and the month won against the monthly target',
+        summary:
+          'Count, expected and prorated revenue per stage, and the month won against the monthly target',
         tag,
         params: idParamsSchema,
         query: pipelineSummaryQuerySchema,
-        responses: { 200: { description: 'The summary', schema: pipelineSummarySchema }, 404: { description: 'No such team' } },
+        responses: {
+          200: { description: 'The summary', schema: pipelineSummarySchema },
+          404: { description: 'No such team' },
+        },
       },
       ({ actor, params, query }) => getTeamPipelineSummary(actor, params.id, query),
     );

@@ -1,5 +1,11 @@
 import { Types, type QueryFilter } from 'mongoose';
-import type { Pipeline, PipelineCard, PipelineQuery, PipelineSummary, PipelineSummaryQuery } from '@inbox-crm/shared/schemas';
+import type {
+  Pipeline,
+  PipelineCard,
+  PipelineQuery,
+  PipelineSummary,
+  PipelineSummaryQuery,
+} from '@inbox-crm/shared/schemas';
 import type { Actor } from '../../http/actor';
 import { leadReadFilter } from '../access/access-policy';
 import { findNextActivities } from '../leads/lead-dto';
@@ -22,12 +28,23 @@ interface StageTotals {
  * any stage holding one of its records, in stage order; each column with its count and revenue sums
  * over all its cards and the first cards ordered priority desc, newest first.
  */
-export async function getTeamPipeline(actor: Actor, teamId: string, query: PipelineQuery): Promise<Pipeline> {
+export async function getTeamPipeline(
+  actor: Actor,
+  teamId: string,
+  query: PipelineQuery,
+): Promise<Pipeline> {
   const team = await getTeamRecord(teamId);
   const filter = await pipelineFilter(actor, team._id, query);
   const totals = await LeadModel.aggregate<StageTotals>([
     { $match: filter },
-    { $group: { _id: '$stageId', count: { $sum: 1 }, expectedRevenue: { $sum: '$expectedRevenue' }, proratedRevenue: { $sum: '$proratedRevenue' } } },
+    {
+      $group: {
+        _id: '$stageId',
+        count: { $sum: 1 },
+        expectedRevenue: { $sum: '$expectedRevenue' },
+        proratedRevenue: { $sum: '$proratedRevenue' },
+      },
+    },
   ]);
   const stages = await columnsFor(team._id, totals);
   const totalsByStage = new Map(totals.map((row) => [String(row._id), row]));
@@ -63,7 +80,9 @@ export async function getTeamPipeline(actor: Actor, teamId: string, query: Pipel
         count,
         expectedRevenue: roundMoney(row?.expectedRevenue ?? 0),
         proratedRevenue: roundMoney(row?.proratedRevenue ?? 0),
-        cards: (cardsByStage[index] ?? []).map((lead) => toCard(lead, customerNames, nextActivities.get(String(lead._id)) ?? null, today)),
+        cards: (cardsByStage[index] ?? []).map((lead) =>
+          toCard(lead, customerNames, nextActivities.get(String(lead._id)) ?? null, today),
+        ),
       };
     }),
   };
@@ -74,30 +93,62 @@ export async function getTeamPipeline(actor: Actor, teamId: string, query: Pipel
  * open records, open and overdue totals, and what was won in the month against the monthly target
  * (won opportunities' expected revenue stands in for invoices until invoicing exists).
  */
-export async function getTeamPipelineSummary(actor: Actor, teamId: string, query: PipelineSummaryQuery): Promise<PipelineSummary> {
+export async function getTeamPipelineSummary(
+  actor: Actor,
+  teamId: string,
+  query: PipelineSummaryQuery,
+): Promise<PipelineSummary> {
   const team = await getTeamRecord(teamId);
   const scope = await leadReadFilter(actor);
   const month = query.month ?? new Date().toISOString().slice(0, 7);
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   const monthStart = new Date(Date.UTC(year, monthNumber - 1, 1));
   const nextMonthStart = new Date(Date.UTC(year, monthNumber, 1));
-  const opportunities: QueryFilter<LeadRecord> = { $and: [scope, { teamId: team._id, type: 'opportunity', active: true }] };
+  const opportunities: QueryFilter<LeadRecord> = {
+    $and: [scope, { teamId: team._id, type: 'opportunity', active: true }],
+  };
 
   const [perStage, overdue, won, unassignedLeads] = await Promise.all([
     LeadModel.aggregate<StageTotals>([
       { $match: opportunities },
-      { $group: { _id: '$stageId', count: { $sum: 1 }, expectedRevenue: { $sum: '$expectedRevenue' }, proratedRevenue: { $sum: '$proratedRevenue' } } },
+      {
+        $group: {
+          _id: '$stageId',
+          count: { $sum: 1 },
+          expectedRevenue: { $sum: '$expectedRevenue' },
+          proratedRevenue: { $sum: '$proratedRevenue' },
+        },
+      },
     ]),
-    LeadModel.countDocuments({ $and: [opportunities, { probability: { $lt: 100 } }, { dateDeadline: { $type: 'string', $lt: todayUtc() } }] }),
+    LeadModel.countDocuments({
+      $and: [
+        opportunities,
+        { probability: { $lt: 100 } },
+        { dateDeadline: { $type: 'string', $lt: todayUtc() } },
+      ],
+    }),
     LeadModel.aggregate<{ _id: null; count: number; expectedRevenue: number }>([
-      { $match: { $and: [scope, { teamId: team._id, wonStatus: 'won', dateClosed: { $gte: monthStart, $lt: nextMonthStart } }] } },
+      {
+        $match: {
+          $and: [
+            scope,
+            {
+              teamId: team._id,
+              wonStatus: 'won',
+              dateClosed: { $gte: monthStart, $lt: nextMonthStart },
+            },
+          ],
+        },
+      },
       { $group: { _id: null, count: { $sum: 1 }, expectedRevenue: { $sum: '$expectedRevenue' } } },
     ]),
     LeadModel.countDocuments({ $and: [scope, { teamId: team._id, active: true, userId: null }] }),
   ]);
   const stages = await columnsFor(team._id, perStage);
   const totals = new Map(perStage.map((row) => [String(row._id), row]));
-  const openStages = new Set(stages.filter((stage) => !stage.isWon).map((stage) => String(stage._id)));
+  const openStages = new Set(
+    stages.filter((stage) => !stage.isWon).map((stage) => String(stage._id)),
+  );
   const openRows = perStage.filter((row) => openStages.has(String(row._id)) || row._id === null);
   const wonRow = won[0];
   const wonRevenue = roundMoney(wonRow?.expectedRevenue ?? 0);
@@ -124,15 +175,26 @@ export async function getTeamPipelineSummary(actor: Actor, teamId: string, query
       overdue,
     },
     wonThisMonth: { count: wonRow?.count ?? 0, expectedRevenue: wonRevenue },
-    targetRatio: team.invoicedTarget > 0 ? Math.round((wonRevenue / team.invoicedTarget) * 10_000) / 10_000 : null,
+    targetRatio:
+      team.invoicedTarget > 0
+        ? Math.round((wonRevenue / team.invoicedTarget) * 10_000) / 10_000
+        : null,
     unassignedLeads,
   };
 }
 
-async function pipelineFilter(actor: Actor, teamId: Types.ObjectId, query: PipelineQuery): Promise<QueryFilter<LeadRecord>> {
-  const conditions: QueryFilter<LeadRecord>[] = [await leadReadFilter(actor), { teamId, active: true }];
+async function pipelineFilter(
+  actor: Actor,
+  teamId: Types.ObjectId,
+  query: PipelineQuery,
+): Promise<QueryFilter<LeadRecord>> {
+  const conditions: QueryFilter<LeadRecord>[] = [
+    await leadReadFilter(actor),
+    { teamId, active: true },
+  ];
   if (!query.includeLeads) conditions.push({ type: 'opportunity' });
-  if (query.userId) conditions.push({ userId: query.userId === 'none' ? null : new Types.ObjectId(query.userId) });
+  if (query.userId)
+    conditions.push({ userId: query.userId === 'none' ? null : new Types.ObjectId(query.userId) });
   if (query.search) {
     const prefix = new RegExp(`^${escapeRegex(normalizeName(query.search))}`);
     conditions.push({ $or: [{ nameNormalized: prefix }, { partnerNameNormalized: prefix }] });
@@ -144,28 +206,50 @@ async function pipelineFilter(actor: Actor, teamId: Types.ObjectId, query: Pipel
 async function columnsFor(teamId: Types.ObjectId, totals: StageTotals[]): Promise<StageRecord[]> {
   const stages = await findStagesOfTeam(teamId);
   const known = new Set(stages.map((stage) => String(stage._id)));
-  const extraIds = totals.flatMap((row) => (row._id && !known.has(String(row._id)) ? [row._id] : []));
+  const extraIds = totals.flatMap((row) =>
+    row._id && !known.has(String(row._id)) ? [row._id] : [],
+  );
   if (extraIds.length === 0) return stages;
   const extra = await StageModel.find({ _id: { $in: extraIds } }).lean();
-  return [...stages, ...extra].sort((a, b) => a.sequence - b.sequence || a.name.localeCompare(b.name) || String(a._id).localeCompare(String(b._id)));
+  return [...stages, ...extra].sort(
+    (a, b) =>
+      a.sequence - b.sequence ||
+      a.name.localeCompare(b.name) ||
+      String(a._id).localeCompare(String(b._id)),
+  );
 }
 
 async function findCustomerNames(leads: LeadRecord[]): Promise<Map<string, string>> {
-  const partnerIds = [...new Set(leads.flatMap((lead) => (lead.partnerId ? [String(lead.partnerId)] : [])))];
+  const partnerIds = [
+    ...new Set(leads.flatMap((lead) => (lead.partnerId ? [String(lead.partnerId)] : []))),
+  ];
   if (partnerIds.length === 0) return new Map();
-  const partners = await PartnerModel.find({ _id: { $in: partnerIds.map((id) => new Types.ObjectId(id)) } }, { name: 1, parentId: 1, isCompany: 1 }).lean();
+  const partners = await PartnerModel.find(
+    { _id: { $in: partnerIds.map((id) => new Types.ObjectId(id)) } },
+    { name: 1, parentId: 1, isCompany: 1 },
+  ).lean();
   const parentIds = partners.flatMap((partner) => (partner.parentId ? [partner.parentId] : []));
-  const parents = parentIds.length ? await PartnerModel.find({ _id: { $in: parentIds } }, { name: 1 }).lean() : [];
+  const parents = parentIds.length
+    ? await PartnerModel.find({ _id: { $in: parentIds } }, { name: 1 }).lean()
+    : [];
   const parentNames = new Map(parents.map((parent) => [String(parent._id), parent.name]));
   return new Map(
     partners.map((partner) => {
       const parentName = partner.parentId ? parentNames.get(String(partner.parentId)) : undefined;
-      return [String(partner._id), parentName && !partner.isCompany ? `${parentName}, ${partner.name}` : partner.name];
+      return [
+        String(partner._id),
+        parentName && !partner.isCompany ? `${parentName}, ${partner.name}` : partner.name,
+      ];
     }),
   );
 }
 
-function toCard(lead: LeadRecord, customerNames: Map<string, string>, nextActivity: PipelineCard['nextActivity'], today: string): PipelineCard {
+function toCard(
+  lead: LeadRecord,
+  customerNames: Map<string, string>,
+  nextActivity: PipelineCard['nextActivity'],
+  today: string,
+): PipelineCard {
   const activityState: PipelineCard['activityState'] = !nextActivity
     ? 'none'
     : nextActivity.dateDeadline < today
@@ -177,7 +261,9 @@ function toCard(lead: LeadRecord, customerNames: Map<string, string>, nextActivi
     id: String(lead._id),
     type: lead.type,
     name: lead.name,
-    customerName: (lead.partnerId ? customerNames.get(String(lead.partnerId)) : undefined) ?? (lead.partnerName || lead.contactName || ''),
+    customerName:
+      (lead.partnerId ? customerNames.get(String(lead.partnerId)) : undefined) ??
+      (lead.partnerName || lead.contactName || ''),
     partnerId: lead.partnerId ? String(lead.partnerId) : null,
     userId: lead.userId ? String(lead.userId) : null,
     expectedRevenue: lead.expectedRevenue,
@@ -199,4 +285,3 @@ function todayUtc(): string {
 function roundMoney(value: number): number {
   return Math.round(value * 100) / 100;
 }
-

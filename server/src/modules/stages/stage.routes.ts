@@ -8,7 +8,14 @@ import {
 } from '@inbox-crm/shared/schemas';
 import { reply } from '../../http/api-router';
 import type { AppModule } from '../app-module';
-import { createStage, deleteStage, getStage, listStages, toStageDto, updateStage } from './stage.service';
+import {
+  createStage,
+  deleteStage,
+  getStage,
+  listStages,
+  toStageDto,
+  updateStage,
+} from './stage.service';
 
 export const stagesModule: AppModule = {
   name: 'stages',
@@ -26,7 +33,17 @@ export const stagesModule: AppModule = {
       ({ actor, query }) => listStages(actor, query),
     );
     router.add(
-      { method: 'get', path: '/stages/:id', summary: 'One stage', tag, params: idParamsSchema, responses: { 200: { description: 'The stage', schema: stageSchema }, 404: { description: 'No such stage' } } },
+      {
+        method: 'get',
+        path: '/stages/:id',
+        summary: 'One stage',
+        tag,
+        params: idParamsSchema,
+        responses: {
+          200: { description: 'The stage', schema: stageSchema },
+          404: { description: 'No such stage' },
+        },
+      },
       async ({ actor, params }) => toStageDto(await getStage(actor, params.id)),
     );
     router.add(
@@ -36,7 +53,10 @@ export const stagesModule: AppModule = {
         summary: 'Create a stage (managers)',
         tag,
         body: createStageBodySchema,
-        responses: { 201: { description: 'Created', schema: stageSchema }, 403: { description: 'Not a manager' } },
+        responses: {
+          201: { description: 'Created', schema: stageSchema },
+          403: { description: 'Not a manager' },
+        },
       },
       async ({ actor, body }) => reply(201, toStageDto(await createStage(actor, body))),
     );
@@ -48,7 +68,11 @@ export const stagesModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: updateStageBodySchema,
-        responses: { 200: { description: 'Updated', schema: stageSchema }, 403: { description: 'Not a manager' }, 404: { description: 'No such stage' } },
+        responses: {
+          200: { description: 'Updated', schema: stageSchema },
+          403: { description: 'Not a manager' },
+          404: { description: 'No such stage' },
+        },
       },
       async ({ actor, params, body }) => toStageDto(await updateStage(actor, params.id, body)),
     );
@@ -59,7 +83,12 @@ export const stagesModule: AppModule = {
         summary: 'Delete an empty stage (managers)',
         tag,
         params: idParamsSchema,
-        responses: { 204: { description: 'Deleted' }, 403: { description: 'Not a manager' }, 404: { description: 'No such stage' }, 409: { description: 'Leads are still in it' } },
+        responses: {
+          204: { description: 'Deleted' },
+          403: { description: 'Not a manager' },
+          404: { description: 'No such stage' },
+          409: { description: 'Leads are still in it' },
+        },
       },
       async ({ actor, params }) => {
         await deleteStage(actor, params.id);

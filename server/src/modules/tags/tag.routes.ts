@@ -15,11 +15,28 @@ export const tagsModule: AppModule = {
   registerRoutes(router) {
     const tag = 'Tags';
     router.add(
-      { method: 'get', path: '/tags', summary: 'List lead and partner tags', tag, query: listTagsQuerySchema, responses: { 200: { description: 'Tags', schema: tagListResponseSchema } } },
+      {
+        method: 'get',
+        path: '/tags',
+        summary: 'List lead and partner tags',
+        tag,
+        query: listTagsQuerySchema,
+        responses: { 200: { description: 'Tags', schema: tagListResponseSchema } },
+      },
       ({ actor, query }) => listTags(actor, query),
     );
     router.add(
-      { method: 'get', path: '/tags/:id', summary: 'One tag', tag, params: idParamsSchema, responses: { 200: { description: 'The tag', schema: tagSchema }, 404: { description: 'No such tag' } } },
+      {
+        method: 'get',
+        path: '/tags/:id',
+        summary: 'One tag',
+        tag,
+        params: idParamsSchema,
+        responses: {
+          200: { description: 'The tag', schema: tagSchema },
+          404: { description: 'No such tag' },
+        },
+      },
       async ({ actor, params }) => toTagDto(await getTag(actor, params.id)),
     );
     router.add(
@@ -29,7 +46,10 @@ export const tagsModule: AppModule = {
         summary: 'Create a tag (any salesperson)',
         tag,
         body: createTagBodySchema,
-        responses: { 201: { description: 'Created', schema: tagSchema }, 409: { description: 'A tag of that kind has this name' } },
+        responses: {
+          201: { description: 'Created', schema: tagSchema },
+          409: { description: 'A tag of that kind has this name' },
+        },
       },
       async ({ actor, body }) => reply(201, toTagDto(await createTag(actor, body))),
     );
@@ -41,7 +61,11 @@ export const tagsModule: AppModule = {
         tag,
         params: idParamsSchema,
         body: updateTagBodySchema,
-        responses: { 200: { description: 'Updated', schema: tagSchema }, 404: { description: 'No such tag' }, 409: { description: 'Name taken' } },
+        responses: {
+          200: { description: 'Updated', schema: tagSchema },
+          404: { description: 'No such tag' },
+          409: { description: 'Name taken' },
+        },
       },
       async ({ actor, params, body }) => toTagDto(await updateTag(actor, params.id, body)),
     );
@@ -52,7 +76,11 @@ export const tagsModule: AppModule = {
         summary: 'Delete a tag and remove it from every record (managers)',
         tag,
         params: idParamsSchema,
-        responses: { 204: { description: 'Deleted' }, 403: { description: 'Not a manager' }, 404: { description: 'No such tag' } },
+        responses: {
+          204: { description: 'Deleted' },
+          403: { description: 'Not a manager' },
+          404: { description: 'No such tag' },
+        },
       },
       async ({ actor, params }) => {
         await deleteTag(actor, params.id);

@@ -1,5 +1,11 @@
 import mongoose, { Types } from 'mongoose';
-import type { CreateTagBody, ListResponse, ListTagsQuery, Tag, UpdateTagBody } from '@inbox-crm/shared/schemas';
+import type {
+  CreateTagBody,
+  ListResponse,
+  ListTagsQuery,
+  Tag,
+  UpdateTagBody,
+} from '@inbox-crm/shared/schemas';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { assertManager } from '../access/access-policy';
@@ -26,17 +32,27 @@ export async function createTag(_actor: Actor, input: CreateTagBody): Promise<Ta
   }
 }
 
-export async function updateTag(_actor: Actor, id: string, input: UpdateTagBody): Promise<TagRecord> {
+export async function updateTag(
+  _actor: Actor,
+  id: string,
+  input: UpdateTagBody,
+): Promise<TagRecord> {
   const existing = await TagModel.findById(toObjectId(id)).lean();
   if (!existing) throw new NotFoundError('Tag');
   if (input.parentId) await assertParentTag(input.parentId, existing.kind, existing._id);
   const set: Partial<TagRecord> = {};
-  if (input.name !== undefined) Object.assign(set, { name: input.name, nameNormalized: normalizeName(input.name) });
+  if (input.name !== undefined)
+    Object.assign(set, { name: input.name, nameNormalized: normalizeName(input.name) });
   if (input.nameI18n !== undefined) set.nameI18n = input.nameI18n;
   if (input.color !== undefined) set.color = input.color;
-  if (input.parentId !== undefined) set.parentId = input.parentId ? new Types.ObjectId(input.parentId) : null;
+  if (input.parentId !== undefined)
+    set.parentId = input.parentId ? new Types.ObjectId(input.parentId) : null;
   try {
-    const updated = await TagModel.findByIdAndUpdate(existing._id, { $set: set }, { returnDocument: 'after' }).lean();
+    const updated = await TagModel.findByIdAndUpdate(
+      existing._id,
+      { $set: set },
+      { returnDocument: 'after' },
+    ).lean();
     if (!updated) throw new NotFoundError('Tag');
     return updated;
   } catch (error) {
@@ -54,7 +70,9 @@ export async function deleteTag(actor: Actor, id: string): Promise<void> {
     await session.withTransaction(async () => {
       const holders = tag.kind === 'lead' ? ['leads', 'quotations'] : ['partners'];
       for (const collection of holders) {
-        await mongoose.connection.collection<{ tagIds: Types.ObjectId[] }>(collection).updateMany({ tagIds: tag._id }, { $pull: { tagIds: tag._id } }, { session });
+        await mongoose.connection
+          .collection<{ tagIds: Types.ObjectId[] }>(collection)
+          .updateMany({ tagIds: tag._id }, { $pull: { tagIds: tag._id } }, { session });
       }
       await TagModel.updateMany({ parentId: tag._id }, { $set: { parentId: null } }, { session });
       await TagModel.deleteOne({ _id: tag._id }, { session });
@@ -73,21 +91,31 @@ export async function getTag(_actor: Actor, id: string): Promise<TagRecord> {
 export async function listTags(_actor: Actor, query: ListTagsQuery): Promise<ListResponse<Tag>> {
   const filter: Record<string, unknown> = {};
   if (query.kind) filter.kind = query.kind;
-  if (query.search) filter.nameNormalized = new RegExp(`^${escapeRegex(normalizeName(query.search))}`);
+  if (query.search)
+    filter.nameNormalized = new RegExp(`^${escapeRegex(normalizeName(query.search))}`);
   const direction = query.sort.startsWith('-') ? -1 : 1;
   const field = query.sort.replace(/^-/, '') === 'name' ? 'nameNormalized' : 'createdAt';
   const [records, total] = await Promise.all([
-    TagModel.find(filter).sort({ [field]: direction, _id: direction }).skip(query.offset).limit(query.limit).lean(),
+    TagModel.find(filter)
+      .sort({ [field]: direction, _id: direction })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean(),
     TagModel.countDocuments(filter),
   ]);
   return { items: records.map(toTagDto), total, limit: query.limit, offset: query.offset };
 }
 
 /** Checks that every id names a tag of that kind; throws a 400 on `field` otherwise. */
-export async function assertTagsExist(ids: Types.ObjectId[], kind: 'lead' | 'partner', field: string): Promise<void> {
+export async function assertTagsExist(
+  ids: Types.ObjectId[],
+  kind: 'lead' | 'partner',
+  field: string,
+): Promise<void> {
   if (ids.length === 0) return;
   const count = await TagModel.countDocuments({ _id: { $in: ids }, kind });
-  if (count !== new Set(ids.map(String)).size) throw new ValidationError([{ field, message: `must name existing ${kind} tags` }]);
+  if (count !== new Set(ids.map(String)).size)
+    throw new ValidationError([{ field, message: `must name existing ${kind} tags` }]);
 }
 
 export function toTagDto(record: TagRecord): Tag {
@@ -103,11 +131,20 @@ export function toTagDto(record: TagRecord): Tag {
   };
 }
 
-async function assertParentTag(parentId: string, kind: 'lead' | 'partner', selfId: Types.ObjectId | undefined): Promise<void> {
-  if (kind !== 'partner') throw new ValidationError([{ field: 'body.parentId', message: 'only partner tags nest' }]);
-  if (selfId && selfId.equals(parentId)) throw new ValidationError([{ field: 'body.parentId', message: 'must not be the tag itself' }]);
+async function assertParentTag(
+  parentId: string,
+  kind: 'lead' | 'partner',
+  selfId: Types.ObjectId | undefined,
+): Promise<void> {
+  if (kind !== 'partner')
+    throw new ValidationError([{ field: 'body.parentId', message: 'only partner tags nest' }]);
+  if (selfId && selfId.equals(parentId))
+    throw new ValidationError([{ field: 'body.parentId', message: 'must not be the tag itself' }]);
   const parent = await TagModel.exists({ _id: new Types.ObjectId(parentId), kind });
-  if (!parent) throw new ValidationError([{ field: 'body.parentId', message: 'is not an existing partner tag' }]);
+  if (!parent)
+    throw new ValidationError([
+      { field: 'body.parentId', message: 'is not an existing partner tag' },
+    ]);
 }
 
 function duplicateNameConflict(error: unknown, name: string): unknown {

@@ -63,7 +63,11 @@ const teamSchema = new Schema<TeamRecord>(
         {
           name: { type: String, required: true, lowercase: true, trim: true },
           domain: { type: String, default: '', lowercase: true, trim: true },
-          contact: { type: String, enum: ['everyone', 'partners', 'followers'], default: 'everyone' },
+          contact: {
+            type: String,
+            enum: ['everyone', 'partners', 'followers'],
+            default: 'everyone',
+          },
         },
         { _id: false },
       ),
