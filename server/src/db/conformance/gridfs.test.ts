@@ -11,7 +11,7 @@ function bucket(): InstanceType<typeof mongoose.mongo.GridFSBucket> {
 }
 
 async function upload(content: Buffer, filename: string): Promise<ObjectId> {
-  const stream = bucket().openUploadStream(filename, { metadata: { size: content.length }, contentType: 'application/octet-stream' });
+  const stream = bucket().openUploadStream(filename, { metadata: { size: content.length } });
   await new Promise<void>((resolve, reject) => {
     Readable.from([content]).pipe(stream).on('finish', () => resolve()).on('error', reject);
   });

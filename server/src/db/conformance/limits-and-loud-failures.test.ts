@@ -5,6 +5,8 @@ import { commandError, database, itInProcessOnly, rejectionOf } from './conforma
 
 describe('size limits', () => {
   useTestDatabase();
+  // 16 MB messages both ways; the driver's reader alone needs about a second for one.
+  jest.setTimeout(30_000);
 
   it('insertOne of a 16.8 MB document (over 16 MiB) is a write error with code 2; insertMany refuses it locally', async () => {
     const collection = database().collection('big_documents');
