@@ -11,6 +11,7 @@ export async function findTeamIdsForUser(userId: string): Promise<string[]> {
     .collection('teams')
     .find(
       {
+        active: { $ne: false },
         $or: [
           { leaderId: id },
           { members: { $elemMatch: { userId: id, active: { $ne: false } } } },
