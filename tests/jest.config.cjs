@@ -1,4 +1,6 @@
 const { jestProject } = require('../jest.base.cjs');
 
 // Cross-package and real-client tests (Thunderbird, Chromium): slower, one client per file.
-module.exports = jestProject('e2e', __dirname, { testTimeout: 120_000 });
+module.exports = jestProject('e2e', __dirname, {
+  setupFilesAfterEnv: ['<rootDir>/support/e2e-timeout.ts'],
+});

@@ -179,6 +179,8 @@ function TeamStages(props: { teamId: string }) {
   const [stages, setStages] = useState<Stage[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [dragIndex, setDragIndex] = useState<number | null>(null);
+  // One reorder at a time: each computes its writes from the order the server has.
+  const [saving, setSaving] = useState(false);
   const [draft, setDraft] = useState({ name: '', probability: '', isWon: false, fold: false, requirements: '' });
 
   const reload = async () => {
@@ -195,8 +197,10 @@ function TeamStages(props: { teamId: string }) {
   }, [props.teamId]);
 
   const reorder = async (from: number, to: number) => {
+    if (saving) return;
     const ordered = moveItem(stages, from, to);
     setStages(ordered);
+    setSaving(true);
     try {
       for (const change of sequenceChanges(ordered)) {
         await api.client.request({ method: 'PATCH', path: `/stages/${change.id}`, body: { sequence: change.sequence }, response: stageSchema });
@@ -205,6 +209,8 @@ function TeamStages(props: { teamId: string }) {
     } catch (error) {
       setErrors(errorsFromApi(error));
       await reload();
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -235,7 +241,7 @@ function TeamStages(props: { teamId: string }) {
     <section class="card" aria-labelledby="stages-title">
       <h2 id="stages-title">{t('team.stages')}</h2>
       <p class="hint">{t('team.stageHelp')}</p>
-      <ol class="stage-list" data-testid="team-stages">
+      <ol class="stage-list" data-testid="team-stages" aria-busy={saving ? 'true' : 'false'}>
         {stages.map((stage, index) => (
           <li
             key={stage.id}
@@ -260,12 +266,12 @@ function TeamStages(props: { teamId: string }) {
               {stage.probability}% {stage.isWon ? `· ${t('stage.isWon')}` : ''} {stage.fold ? `· ${t('stage.fold')}` : ''}
             </span>
             <span class="stage-buttons">
-              <Button aria-label={`${t('common.moveUp')}: ${stage.name}`} disabled={index === 0} onClick={() => void reorder(index, index - 1)}>
+              <Button aria-label={`${t('common.moveUp')}: ${stage.name}`} disabled={saving || index === 0} onClick={() => void reorder(index, index - 1)}>
                 ↑
               </Button>
               <Button
                 aria-label={`${t('common.moveDown')}: ${stage.name}`}
-                disabled={index === stages.length - 1}
+                disabled={saving || index === stages.length - 1}
                 onClick={() => void reorder(index, index + 1)}
               >
                 ↓
