@@ -11,6 +11,12 @@ export interface MoveRecordChildrenInput {
   resModel: ResModel;
   fromIds: Array<string | Types.ObjectId>;
   toId: string | Types.ObjectId;
+  /**
+   * Names of the merged records by id: when given, moved messages get the subject
+   * "From <name>: …" and moved attachments the name "<file> (from <first 20 chars of name>)",
+   * as Odoo's merge does (crm-model §2.6).
+   */
+  recordNames?: Record<string, string>;
 }
 
 export interface MovedChildren {
@@ -42,6 +48,7 @@ export async function moveRecordChildren(
   const fromFilter = { resModel, resId: { $in: fromIds } };
 
   await dropDuplicateMails(resModel, fromIds, toId, options);
+  if (input.recordNames) await labelWithOrigin(resModel, fromIds, input.recordNames, options);
   const messages = await MessageModel.updateMany(
     fromFilter,
     { $set: { resId: toId } },
@@ -128,4 +135,36 @@ async function moveFollowers(
       { session },
     );
   return toMove.length;
+}
+
+async function labelWithOrigin(
+  resModel: ResModel,
+  fromIds: Types.ObjectId[],
+  recordNames: Record<string, string>,
+  { session }: WriteOptions,
+): Promise<void> {
+  const nameOf = (id: Types.ObjectId) => recordNames[id.toHexString()]?.trim();
+  const messages = await MessageModel.find({ resModel, resId: { $in: fromIds } })
+    .select({ resId: 1, subject: 1 })
+    .session(session ?? null)
+    .lean();
+  const messageUpdates = messages.flatMap((message) => {
+    const name = nameOf(message.resId);
+    if (!name) return [];
+    const subject = `From ${name}: ${message.subject ?? ''}`.trimEnd();
+    return [{ updateOne: { filter: { _id: message._id }, update: { $set: { subject } } } }];
+  });
+  if (messageUpdates.length > 0) await MessageModel.bulkWrite(messageUpdates, { session });
+
+  const attachments = await AttachmentModel.find({ resModel, resId: { $in: fromIds } })
+    .select({ resId: 1, fileName: 1 })
+    .session(session ?? null)
+    .lean();
+  const attachmentUpdates = attachments.flatMap((attachment) => {
+    const name = nameOf(attachment.resId);
+    if (!name) return [];
+    const fileName = `${attachment.fileName} (from ${name.slice(0, 20)})`;
+    return [{ updateOne: { filter: { _id: attachment._id }, update: { $set: { fileName } } } }];
+  });
+  if (attachmentUpdates.length > 0) await AttachmentModel.bulkWrite(attachmentUpdates, { session });
 }
