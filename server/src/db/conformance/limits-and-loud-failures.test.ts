@@ -6,7 +6,7 @@ import { commandError, database, itInProcessOnly, rejectionOf } from './conforma
 describe('size limits', () => {
   useTestDatabase();
   // 16 MB messages both ways; the driver's reader alone needs about a second for one.
-  jest.setTimeout(30_000);
+  const bigDocumentTimeoutMs = 30_000;
 
   it('insertOne of a 16.8 MB document (over 16 MiB) is a write error with code 2; insertMany refuses it locally', async () => {
     const collection = database().collection('big_documents');
@@ -17,14 +17,14 @@ describe('size limits', () => {
     const bulk = await rejectionOf(collection.insertMany([{ ...big }]));
     expect(bulk.name).toBe('MongoInvalidArgumentError');
     expect(await collection.countDocuments()).toBe(0);
-  });
+  }, bigDocumentTimeoutMs);
 
   it('a document just under the limit round-trips', async () => {
     const collection = database().collection('big_documents');
     const blob = 'y'.repeat(16_000_000);
     const { insertedId } = await collection.insertOne({ blob });
     expect((await collection.findOne({ _id: insertedId }))?.blob).toHaveLength(16_000_000);
-  });
+  }, bigDocumentTimeoutMs);
 });
 
 describe('loud failures of what the in-process server does not implement', () => {

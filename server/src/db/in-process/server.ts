@@ -17,6 +17,8 @@ export interface InProcessMongoOptions {
   ttlMonitorIntervalMs?: number;
   /** Idle cursors are dropped after this long (mongod: 10 min). */
   cursorTimeoutMs?: number;
+  /** Open transactions are aborted after this long (mongod: 60 s). */
+  transactionLifetimeMs?: number;
 }
 
 export interface InProcessMongo {
@@ -39,7 +41,7 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
   const services: ServerServices = {
     storage: new Storage(),
     cursors: new CursorRegistry(options.cursorTimeoutMs ?? 10 * 60 * 1000),
-    transactions: new TransactionManager(),
+    transactions: new TransactionManager(options.transactionLifetimeMs ?? 60_000),
     failPoints: new FailPoints(),
     identity,
   };
@@ -102,8 +104,11 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
 
   const ttlTimer = setInterval(() => expireTtlDocuments(services.storage, services.transactions.autocommit), options.ttlMonitorIntervalMs ?? 60_000);
   ttlTimer.unref();
-  const cursorTimer = setInterval(() => services.cursors.expireIdle(), 60_000);
-  cursorTimer.unref();
+  const sweepTimer = setInterval(() => {
+    services.cursors.expireIdle();
+    services.transactions.expireOld();
+  }, 10_000);
+  sweepTimer.unref();
 
   let closed: Promise<void> | undefined;
   return {
@@ -112,7 +117,7 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         clearInterval(ttlTimer);
-        clearInterval(cursorTimer);
+        clearInterval(sweepTimer);
         services.transactions.abortAll();
         services.cursors.clear();
         services.failPoints.clear();

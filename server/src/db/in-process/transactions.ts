@@ -13,6 +13,7 @@ interface UndoEntry {
 /** One multi-document transaction: writes apply at once, an undo log rolls them back. */
 export class Transaction implements WriteJournal {
   state: TransactionState = 'in-progress';
+  readonly startedAt = Date.now();
   private readonly undo: UndoEntry[] = [];
   /** Documents this transaction wrote (their lock keys). */
   readonly locked = new Set<string>();
@@ -61,19 +62,43 @@ export class TransactionManager {
   private readonly bySession = new Map<string, Transaction>();
   private readonly locks = new Map<string, Transaction>();
 
+  /** Like mongod's transactionLifetimeLimitSeconds (60 s): older open transactions are aborted. */
+  constructor(private readonly lifetimeLimitMs = 60_000) {}
+
+  /** Aborts transactions open for longer than the lifetime limit; returns how many. */
+  expireOld(now = Date.now()): number {
+    let expired = 0;
+    for (const transaction of this.bySession.values()) {
+      if (transaction.state === 'in-progress' && now - transaction.startedAt > this.lifetimeLimitMs) {
+        this.abort(transaction);
+        expired += 1;
+      }
+    }
+    return expired;
+  }
+
+  private activeHolder(lockKey: string): Transaction | undefined {
+    const holder = this.locks.get(lockKey);
+    if (!holder || holder.state !== 'in-progress') return undefined;
+    if (Date.now() - holder.startedAt > this.lifetimeLimitMs) {
+      this.abort(holder);
+      return undefined;
+    }
+    return holder;
+  }
+
   /** Journal for writes outside a transaction: only checks the locks. */
   readonly autocommit: WriteJournal = {
     beforeWrite: (collection, id) => {
-      const holder = this.locks.get(documentLockKey(collection, id));
-      if (holder && holder.state === 'in-progress') {
+      if (this.activeHolder(documentLockKey(collection, id))) {
         throw new MongoCommandError(ErrorCode.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.');
       }
     },
   };
 
   claim(lockKey: string, transaction: Transaction): void {
-    const holder = this.locks.get(lockKey);
-    if (holder && holder !== transaction && holder.state === 'in-progress') {
+    const holder = this.activeHolder(lockKey);
+    if (holder && holder !== transaction) {
       throw new MongoCommandError(ErrorCode.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {
         errorLabels: ['TransientTransactionError'],
       });

@@ -1,4 +1,4 @@
-import { calculateObjectSize, deserialize, serialize, serializeWithBufferAndIndex, type Document } from 'bson';
+import { calculateObjectSize, deserialize, serialize, setInternalBufferSize, type Document } from 'bson';
 import { normalizeIncoming } from './bson-values';
 
 export const OpCode = { reply: 1, query: 2004, compressed: 2012, msg: 2013 } as const;
@@ -132,16 +132,17 @@ export function parseMessage(message: Buffer): IncomingCommand {
 
 let nextResponseId = 1;
 
+/** bson's internal serialization buffer (17 MiB by default); grown on demand. */
+let serializeBufferSize = 17 * 1024 * 1024;
+
 function serializeReply(reply: Document): Buffer {
-  try {
-    return Buffer.from(serialize(reply));
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    // Larger than bson's internal buffer (17 MiB): serialize into a buffer of the exact size.
-    const buffer = Buffer.alloc(calculateObjectSize(reply));
-    const end = serializeWithBufferAndIndex(reply, buffer);
-    return buffer.subarray(0, end + 1);
+  // bson 7 silently truncates output longer than its internal buffer: size every reply first.
+  const size = calculateObjectSize(reply);
+  if (size > serializeBufferSize) {
+    serializeBufferSize = size + 1024;
+    setInternalBufferSize(serializeBufferSize);
   }
+  return Buffer.from(serialize(reply));
 }
 
 function header(length: number, responseTo: number, opCode: number): Buffer {
