@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import type { MailToOpportunityBody } from '@inbox-crm/shared/schemas';
+import { createApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/config';
+import { createLogger } from '../../server/src/logger';
+import { buildActor } from '../../server/src/modules/auth/actor-factory';
+import { createApiToken } from '../../server/src/modules/auth/api-token.service';
+import { createUser } from '../../server/src/modules/users/user.service';
+import type { BenchRow } from './bench-table';
+import { runLoad, type LoadResult } from './http-load';
+
+function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+  });
+}
+
+function row(name: string, result: LoadResult, baseline: LoadResult, goal?: { ratio: number }): BenchRow {
+  const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
+  return {
+    suite: 'api',
+    name,
+    value: `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`,
+    ratio: `${ratio.toFixed(3)}× bare express`,
+    ...(goal ? { goal: `≥ ${goal.ratio}×`, met: ratio >= goal.ratio } : {}),
+  };
+}
+
+/**
+ * The API under load (autocannon, 127.0.0.1, fixed duration): lead list, lead creation, the
+ * pipeline and the mail → opportunity endpoint, each as a ratio to a bare express JSON route
+ * measured in the same run. Needs a connected database (the runner provides it).
+ */
+export async function runApiBenchmarks(options: { leads: number; durationSeconds: number }): Promise<BenchRow[]> {
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-only-secret', SEED_DEMO: 'never' });
+  const { app } = createApp({ config, logger: createLogger({ level: 'silent' }), databaseKind: 'in-process' });
+  const bare = express();
+  const sample = { items: Array.from({ length: 50 }, (_, index) => ({ id: String(index), name: `Lead ${index}` })), total: 50 };
+  bare.get('/bare', (_req, res) => {
+    res.json(sample);
+  });
+
+  const user = await createUser({ login: `bench-${Date.now()}`, name: 'Bench Manager', accessLevel: 'manager', isAdmin: true });
+  const actor = await buildActor(user, 'api-token');
+  const { token } = await createApiToken(actor, actor.userId, { name: 'bench' });
+  const headers = { authorization: `Bearer ${token}` };
+
+  const crm = await listen(app);
+  const baseline = await listen(bare);
+  try {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${crm.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string };
+    };
+    const team = await post('/teams', { name: 'Bench team', members: [{ userId: actor.userId }] });
+    const stageIds: string[] = [];
+    for (const [index, name] of ['New', 'Qualified', 'Proposition', 'Won'].entries()) {
+      stageIds.push((await post('/stages', { name, sequence: index + 1, probability: index * 30, isWon: name === 'Won', teamIds: [team.id] })).id);
+    }
+    // Seed through the API, a few requests at a time.
+    const queue = Array.from({ length: options.leads }, (_, index) => index);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+          await post('/leads', {
+            type: 'opportunity',
+            name: `Seeded opportunity ${index}`,
+            teamId: team.id,
+            userId: actor.userId,
+            stageId: stageIds[index % 3],
+            expectedRevenue: 1000 + index,
+            emailFrom: `contact${index}@customer${index % 50}.example`,
+          });
+        }
+      }),
+    );
+
+    const duration = options.durationSeconds;
+    const bareResult = await runLoad({ url: `${baseline.url}/bare`, durationSeconds: duration });
+    const rows: BenchRow[] = [
+      { suite: 'api', name: 'baseline: bare express JSON (50 items)', value: `${Math.round(bareResult.requestsPerSecond)} req/s, p50 ${bareResult.p50Ms} ms, p99 ${bareResult.p99Ms} ms` },
+    ];
+    const list = await runLoad({ url: `${crm.url}/api/v1/leads?limit=50&teamId=${team.id}`, headers, durationSeconds: duration });
+    rows.push(row(`GET /leads?limit=50 (${options.leads} leads)`, list, bareResult));
+    let counter = 0;
+    const create = await runLoad({
+      url: `${crm.url}/api/v1/leads`,
+      method: 'POST',
+      headers,
+      durationSeconds: duration,
+      body: () => JSON.stringify({ type: 'opportunity', name: `Load ${(counter += 1)}`, teamId: team.id, stageId: stageIds[0] }),
+    });
+    rows.push(row('POST /leads', create, bareResult));
+    const pipeline = await runLoad({ url: `${crm.url}/api/v1/teams/${team.id}/pipeline`, headers, durationSeconds: duration });
+    rows.push(row('GET /teams/:id/pipeline', pipeline, bareResult));
+    const summary = await runLoad({ url: `${crm.url}/api/v1/teams/${team.id}/pipeline-summary`, headers, durationSeconds: duration });
+    rows.push(row('GET /teams/:id/pipeline-summary', summary, bareResult));
+
+    let mailCounter = 0;
+    const mail = await runLoad({
+      url: `${crm.url}/api/v1/mail/opportunities`,
+      method: 'POST',
+      headers,
+      durationSeconds: duration,
+      body: () => {
+        mailCounter += 1;
+        return JSON.stringify(mailBody(mailCounter, team.id));
+      },
+    });
+    rows.push(row('POST /mail/opportunities (JSON, new Message-ID each)', mail, bareResult, { ratio: 0.5 }));
+    return rows;
+  } finally {
+    crm.server.closeAllConnections();
+    baseline.server.closeAllConnections();
+    await new Promise((resolve) => crm.server.close(resolve));
+    await new Promise((resolve) => baseline.server.close(resolve));
+  }
+}
+
+/** A mail → opportunity request as the add-ins send it (without the .eml part). */
+function mailBody(index: number, teamId: string): MailToOpportunityBody {
+  const sender = `buyer${index % 200}@customer${index % 40}.example`;
+  return {
+    mail: {
+      messageId: `<bench-${index}-${Date.now()}@bench.example>`,
+      subject: `RFQ ${index}: office chairs`,
+      from: { name: `Buyer ${index}`, address: `buyer${index % 200}@customer${index % 40}.example` },
+      to: [{ name: 'Sales', address: 'sales@inbox-crm.example' }],
+      date: new Date().toISOString(),
+      bodyText: 'Please send us a quotation for 20 chairs.',
+      host: 'other',
+    },
+    draft: {
+      name: `RFQ ${index}: office chairs`,
+      teamId,
+      contact: { name: `Buyer ${index % 200}`, email: sender },
+      companyName: `Customer ${index % 40}`,
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { connectTestDatabase } from '../../server/src/db/test-database';
+import { runApiBenchmarks } from './api-bench';
+import { printTable, type BenchRow } from './bench-table';
+
+/**
+ * `npm run bench`: every benchmark of the project, each reported against a baseline measured in
+ * the same run (these machines are shared and noisy: absolute numbers mean little). Suites whose
+ * client is not installed report why they were skipped. `BENCH_ONLY=api,sync` picks suites.
+ */
+interface Suite {
+  name: string;
+  run(): Promise<BenchRow[]>;
+}
+
+const quick = process.env.BENCH_QUICK === '1';
+
+const suites: Suite[] = [
+  {
+    name: 'api',
+    run: async () => {
+      const database = await connectTestDatabase();
+      try {
+        return await runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 });
+      } finally {
+        await database.disconnect();
+      }
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  const rows: BenchRow[] = [];
+  for (const suite of suites) {
+    if (only && !only.includes(suite.name)) continue;
+    process.stderr.write(`bench: ${suite.name}…\n`);
+    try {
+      rows.push(...(await suite.run()));
+    } catch (error) {
+      rows.push({ suite: suite.name, name: 'failed', value: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  process.stdout.write(`\n${printTable(rows)}\n`);
+  const missed = rows.filter((row) => row.met === false);
+  if (missed.length > 0) process.stdout.write(`\n${missed.length} goal(s) not met (see "met").\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
