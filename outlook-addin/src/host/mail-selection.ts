@@ -1,7 +1,7 @@
 import type { MailSource, MailSummary } from '@inbox-crm/shared/mail';
 import { normalizeMessageId } from '@inbox-crm/shared/mail';
 import { callOffice } from './office-async';
-import { readRawMail, toMailSummary, type ContentGap, type OutlookMessageItem } from './outlook-mail';
+import { readRawMail, readThreadIds, toMailSummary, type ContentGap, type OutlookMessageItem } from './outlook-mail';
 import type { HostCapabilities } from './requirement-sets';
 
 /** The pane shows one of three things: one mail, none, or several. */
@@ -22,6 +22,11 @@ export interface OutlookMailbox {
 /** A MailSource that also tells what the host could not give while reading it. */
 export interface OutlookMailSource extends MailSource {
   gaps: Set<ContentGap>;
+  /**
+   * Adds In-Reply-To/References to `summary` (Outlook has no property for them; Mailbox 1.8 reads
+   * the internet headers), so the CRM can tell when another mail of the thread is already filed.
+   */
+  completeSummary(): Promise<MailSummary>;
 }
 
 // Office.EventType only carries these names once a real host file loaded (outlook.md §9.7).
@@ -93,9 +98,13 @@ export function currentMailSource(item: OutlookMessageItem, capabilities: HostCa
   const gaps = new Set<ContentGap>();
   // The draft and the upload both need the bytes: read the mail from Outlook once.
   let raw: Promise<Uint8Array> | null = null;
-  return {
+  const source: OutlookMailSource = {
     summary: toMailSummary(item),
     gaps,
+    completeSummary: async () => {
+      if (capabilities.attachmentContent) source.summary = { ...source.summary, ...(await readThreadIds(item)) };
+      return source.summary;
+    },
     getRaw: () => {
       raw ??= readRawMail(item, capabilities, gaps).catch((error: unknown) => {
         raw = null;
@@ -104,6 +113,7 @@ export function currentMailSource(item: OutlookMessageItem, capabilities: HostCa
       return raw;
     },
   };
+  return source;
 }
 
 export class MultiSelectUnsupportedError extends Error {
@@ -127,6 +137,8 @@ export function selectedMailSource(
   const source: OutlookMailSource = {
     summary,
     gaps,
+    // The loaded item completes the summary in getRaw; the use case reads the thread from the .eml.
+    completeSummary: async () => source.summary,
     async getRaw() {
       const loadItem = mailbox.loadItemByIdAsync;
       if (!capabilities.loadItemById || typeof loadItem !== 'function') throw new MultiSelectUnsupportedError();

@@ -1,7 +1,7 @@
 import { parseRawMail } from '@inbox-crm/shared/mail';
 import { mockItemFromFixture } from '../test-support/outlook-mock';
 import { OutlookHostError } from './office-async';
-import { readRawMail, toMailSummary, type ContentGap } from './outlook-mail';
+import { readRawMail, readThreadIds, toMailSummary, type ContentGap } from './outlook-mail';
 import { detectCapabilities } from './requirement-sets';
 
 const capabilitiesFor = (mailbox: string) =>
@@ -84,5 +84,20 @@ describe('readRawMail', () => {
     const error = await readRawMail(item, capabilitiesFor('1.14'), new Set()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OutlookHostError);
     expect(error).toMatchObject({ hostCode: 9020, message: expect.stringContaining('The host is busy') });
+  });
+});
+
+describe('readThreadIds', () => {
+  test('reads In-Reply-To and References from the internet headers (Outlook has no property for them)', async () => {
+    const { item } = await mockItemFromFixture('rfq-reply-thread-en.eml', { withHeaders: true });
+    expect(await readThreadIds(item)).toEqual({
+      inReplyTo: '<3b1f6c0e-8a7d-4c52@bluefin-logistics.example.com>',
+      references: ['<3b1f6c0e-8a7d-4c52@bluefin-logistics.example.com>'],
+    });
+  });
+
+  test('a first mail has no thread ids, and a host without the API gives none', async () => {
+    expect(await readThreadIds((await mockItemFromFixture('rfq-office-chairs-en.eml', { withHeaders: true })).item)).toEqual({});
+    expect(await readThreadIds((await mockItemFromFixture('rfq-reply-thread-en.eml')).item)).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import type { MailAddress, MailSummary } from '@inbox-crm/shared/mail';
-import { normalizeMessageId } from '@inbox-crm/shared/mail';
+import { normalizeMessageId, parseMessageIdList } from '@inbox-crm/shared/mail';
 import { callOffice } from './office-async';
 import type { HostCapabilities } from './requirement-sets';
 
@@ -149,4 +149,20 @@ export async function readRawMail(
   }
   gaps.add('eml-unavailable');
   return rebuildRawMail(item, toMailSummary(item), capabilities, gaps);
+}
+
+/** The value of one header in a raw header block (unfolded), or undefined. */
+function headerValue(headers: string, name: string): string | undefined {
+  const unfolded = headers.replace(/\r?\n[ \t]+/g, ' ');
+  const line = unfolded.split(/\r?\n/).find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+/** In-Reply-To and References of a message (Mailbox 1.8 `getAllInternetHeadersAsync`). */
+export async function readThreadIds(item: OutlookMessageItem): Promise<Pick<MailSummary, 'inReplyTo' | 'references'>> {
+  if (typeof item.getAllInternetHeadersAsync !== 'function') return {};
+  const headers = await callOffice<string>('Reading the mail headers', (callback) => item.getAllInternetHeadersAsync(callback));
+  const [inReplyTo] = parseMessageIdList(headerValue(headers, 'In-Reply-To'));
+  const references = parseMessageIdList(headerValue(headers, 'References'));
+  return { ...(inReplyTo ? { inReplyTo } : {}), ...(references.length ? { references } : {}) };
 }

@@ -75,7 +75,7 @@ export function App(props: AppProps) {
   const state = phase.kind === 'ready' ? (selection ? 'ready' : 'loading') : phase.kind;
 
   return (
-    <div style="display:grid;gap:12px" data-app-state={state}>
+    <div class="stack" data-app-state={state}>
       <header class="header">
         <h1>{t('appTitle')}</h1>
         {phase.kind === 'ready' && !showSettings && (

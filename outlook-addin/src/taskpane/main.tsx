@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { config as configureZod } from 'zod';
 import { AccountManager } from '../auth/account-manager';
 import { ApiTokenStore } from '../auth/api-token-store';
 import { parseEntraClientConfig, type EntraClientConfig } from '../auth/entra-config';
@@ -9,6 +10,10 @@ import { App } from './app';
 import { createTranslator, pickLanguage } from './i18n';
 import { firstRenderMark, officeReadyMark, readyMark } from './performance-marks';
 import './styles.css';
+
+// zod probes `new Function` to speed up parsing; the pane's CSP has no 'unsafe-eval' (a probe
+// would log a violation on every load), so it runs without.
+configureZod({ jitless: true });
 
 const root = document.getElementById('app')!;
 

@@ -18,6 +18,8 @@ export function callbackOf(args: unknown[]): Callback {
 export interface MockItemOptions {
   /** Mailbox sets the item exposes methods of: getAsFileAsync needs 1.14, attachments 1.8. */
   withEml?: boolean;
+  /** getAllInternetHeadersAsync (Mailbox 1.8). */
+  withHeaders?: boolean;
   withAttachmentContent?: boolean;
   /** Make one attachment fail (cloud file, unsupported kind). */
   failingAttachment?: string;
@@ -57,6 +59,10 @@ export async function mockItemFromFixture(file: string, options: MockItemOptions
         callbackOf(rest)(succeeded(coercion === 'html' ? (mail.html ?? `<pre>${mail.text ?? ''}</pre>`) : (mail.text ?? ''))),
     },
   };
+  if (options.withHeaders) {
+    const headerEnd = raw.indexOf('\r\n\r\n');
+    data.getAllInternetHeadersAsync = (...rest: unknown[]) => callbackOf(rest)(succeeded(raw.subarray(0, headerEnd).toString('utf8')));
+  }
   if (options.withEml) data.getAsFileAsync = (...rest: unknown[]) => callbackOf(rest)(succeeded(raw.toString('base64')));
   if (options.withAttachmentContent) {
     data.getAttachmentContentAsync = (id: string, ...rest: unknown[]) => {

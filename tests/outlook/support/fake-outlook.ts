@@ -10,6 +10,8 @@ export interface FakeOutlookConfig {
   /** Delay of every async answer (ms), like a real host's round trip. */
   latencyMs: number;
   userEmail: string;
+  /** Roaming settings already saved in the mailbox (e.g. a personal API token). */
+  roaming: Record<string, unknown>;
 }
 
 export interface FakeOutlookControl {
@@ -34,7 +36,7 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
     [key: string]: unknown;
   };
   const calls: string[] = [];
-  const roaming: Record<string, unknown> = {};
+  const roaming: Record<string, unknown> = { ...config.roaming };
   const handlers: Record<string, Array<(event: unknown) => void>> = {};
 
   const compare = (left: string, right: string): number => {

@@ -18,7 +18,7 @@ export function GapNotes({ t, gaps }: { t: Translate; gaps: Set<ContentGap> }) {
   return (
     <Message tone="warning">
       {[...gaps].map((gap) => (
-        <p key={gap} style="margin:0">
+        <p key={gap}>
           {t(gapMessages[gap])}
         </p>
       ))}
@@ -30,7 +30,7 @@ function RecordLinks({ t, gateway, records }: { t: Translate; gateway: CrmGatewa
   return (
     <>
       {records.map((record) => (
-        <p key={`${record.resModel}:${record.resId}`} style="margin:0">
+        <p key={`${record.resModel}:${record.resId}`}>
           {t('alreadyInCrm', { name: record.name ?? record.resId })}{' '}
           <a href={gateway.recordUrl(record.resModel, record.resId)} target="_blank" rel="noopener noreferrer">
             {t('openInCrm')}
@@ -59,7 +59,7 @@ function SenderCard({ t, gateway, context, fallbackName }: { t: Translate; gatew
       </div>
       {!partner && <p class="muted">{t('notInCrm')}</p>}
       {context.sender.company && (
-        <p style="margin:0">
+        <p>
           <span class="muted">{t('company')}: </span>
           {context.sender.company.name}
         </p>
@@ -67,7 +67,7 @@ function SenderCard({ t, gateway, context, fallbackName }: { t: Translate; gatew
       {context.alreadyLoggedOn.length === 0 && context.threadOn.length > 0 && (
         <Message tone="warning">
           {context.threadOn.map((record) => (
-            <p key={`${record.resModel}:${record.resId}`} style="margin:0">
+            <p key={`${record.resModel}:${record.resId}`}>
               {t('threadInCrm', { name: record.name ?? record.resId })}{' '}
               <a href={gateway.recordUrl(record.resModel, record.resId)} target="_blank" rel="noopener noreferrer">
                 {t('openInCrm')}
@@ -205,7 +205,10 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
   useEffect(() => {
     let current = true;
     setLoadError(null);
-    gateway.mailContext(source.summary).then(
+    source
+      .completeSummary()
+      .then((summary) => gateway.mailContext(summary))
+      .then(
       (value) => current && setContext(value),
       (error: unknown) => current && setLoadError(errorText(error)),
     );
@@ -255,7 +258,7 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
     run(async () => describeResult(t, await gateway.addSenderAsContact(source, { freeMail: context?.sender.freeMailDomain ?? false }), senderName));
 
   return (
-    <div class="grid" style="display:grid;gap:12px" data-mail-state={context ? 'ready' : 'loading'}>
+    <div class="stack" data-mail-state={context ? 'ready' : 'loading'}>
       {loadError && <Message tone="error">{t('errorGeneric', { message: loadError })}</Message>}
       {!context && !loadError && <Spinner label={t('loading')} />}
       {context && <SenderCard t={t} gateway={gateway} context={context} fallbackName={senderName} />}

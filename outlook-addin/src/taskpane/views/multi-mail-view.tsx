@@ -76,7 +76,7 @@ export function MultiMailView(props: {
       </fieldset>
       {mode === 'log' &&
         (target ? (
-          <p style="margin:0">
+          <p>
             {target.name}{' '}
             <button type="button" class="link" onClick={() => setTarget(null)}>
               {t('cancel')}
@@ -94,7 +94,7 @@ export function MultiMailView(props: {
       {progress && (
         <div role="status" aria-live="polite">
           <progress max={progress.total} value={progress.done} aria-label={t('progress', progress)} />
-          <p style="margin:0">{t('progress', progress)}</p>
+          <p>{t('progress', progress)}</p>
         </div>
       )}
       {results.length > 0 && (

@@ -33,11 +33,11 @@ export function RecordSearch(props: {
   return (
     <div class="card">
       <form onSubmit={search} role="search" class="actions">
-        <label class="field" style="flex:1">
+        <label class="field grow">
           {t('searchRecords')}
           <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
         </label>
-        <button type="submit" style="align-self:end" disabled={busy}>
+        <button type="submit" class="align-end" disabled={busy}>
           {t('search')}
         </button>
       </form>

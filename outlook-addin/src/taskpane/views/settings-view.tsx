@@ -46,17 +46,17 @@ export function SettingsView(props: {
           {t('close')}
         </button>
       </div>
-      <p style="margin:0">{t('signedInAs', { name: props.me.name })}</p>
+      <p>{t('signedInAs', { name: props.me.name })}</p>
       <h3>{t('contactSync')}</h3>
-      <p style="margin:0" role="status">
+      <p role="status">
         {syncText}
       </p>
       <h3>{t('capabilities')}</h3>
-      <dl style="margin:0;display:grid;grid-template-columns:1fr auto;gap:4px">
+      <dl class="pairs">
         {capabilityRows.map(([capability, label]) => (
           <>
             <dt>{t(label)}</dt>
-            <dd style="margin:0">{props.capabilities[capability] ? t('supported') : t('unsupported')}</dd>
+            <dd>{props.capabilities[capability] ? t('supported') : t('unsupported')}</dd>
           </>
         ))}
       </dl>

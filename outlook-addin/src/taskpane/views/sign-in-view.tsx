@@ -67,10 +67,10 @@ export function SignInView(props: {
       ) : (
         <p class="muted">{t('signInMicrosoftUnavailable')}</p>
       )}
-      <p class="muted" style="margin:0">
+      <p class="muted">
         {t('signInOr')}
       </p>
-      <form onSubmit={useToken} style="display:grid;gap:8px">
+      <form onSubmit={useToken} class="stack">
         <label class="field">
           {t('apiTokenLabel')}
           <input
@@ -82,7 +82,7 @@ export function SignInView(props: {
             aria-describedby="token-help"
           />
         </label>
-        <p id="token-help" class="muted" style="margin:0">
+        <p id="token-help" class="muted">
           {t('apiTokenHelp')}
         </p>
         <div class="actions">
