@@ -87,3 +87,16 @@ export const activityDoneResponseSchema = z.object({
   messageId: z.string(),
   nextActivity: activitySchema.optional(),
 });
+
+export const activityCountsQuerySchema = z.object({
+  /** The caller's local date; default: today in UTC. */
+  today: dateOnlySchema.optional(),
+});
+
+/** `GET /activities/counts`: the caller's open activities by state (badge of "my activities"). */
+export const activityCountsSchema = z.object({
+  overdue: z.number().int(),
+  today: z.number().int(),
+  planned: z.number().int(),
+});
+export type ActivityCounts = z.infer<typeof activityCountsSchema>;

@@ -1,4 +1,6 @@
 import {
+  activityCountsQuerySchema,
+  activityCountsSchema,
   activityDoneResponseSchema,
   activityListResponseSchema,
   activitySchema,
@@ -12,6 +14,7 @@ import {
 import { reply } from '../../http/api-router';
 import type { AppModule } from '../app-module';
 import {
+  countMyActivities,
   deleteActivity,
   getActivity,
   listActivities,
@@ -57,6 +60,18 @@ export const activitiesModule: AppModule = {
         },
       },
       async ({ actor, body }) => reply(201, await scheduleActivity(actor, body)),
+    );
+    // Before `/activities/:id`, which would take "counts" for an id.
+    router.add(
+      {
+        method: 'get',
+        path: '/activities/counts',
+        summary: 'How many open activities the caller has overdue, due today and planned',
+        tag,
+        query: activityCountsQuerySchema,
+        responses: { 200: { description: 'Counts by state', schema: activityCountsSchema } },
+      },
+      ({ actor, query }) => countMyActivities(actor, query.today),
     );
     router.add(
       {

@@ -87,10 +87,52 @@ describe('activities over HTTP', () => {
       .get(`/api/v1/activities?mine=1&state=planned&today=${today}`)
       .set(manager.auth);
     expect(planned.body.total).toBe(1);
+    const counts = await context.request
+      .get(`/api/v1/activities/counts?today=${today}`)
+      .set(manager.auth);
+    expect(counts.body).toEqual({ overdue: 2, today: 1, planned: 1 });
     const ofRecord = await context.request
       .get(`/api/v1/activities?resModel=lead&resId=${leadId}&limit=2`)
       .set(manager.auth);
     expect(ofRecord.body).toMatchObject({ total: 4, limit: 2, offset: 0 });
+  });
+
+  it("shows the earliest open activity as the lead's next activity", async () => {
+    const lead = await context.request
+      .post('/api/v1/leads')
+      .set(salesman.auth)
+      .send({ type: 'opportunity', name: 'Next activity' });
+    expect(lead.status).toBe(201);
+    expect(lead.body.nextActivity).toBeNull();
+    for (const [summary, dateDeadline] of [
+      ['later', '2031-05-01'],
+      ['sooner', '2031-04-01'],
+    ]) {
+      await context.request
+        .post('/api/v1/activities')
+        .set(salesman.auth)
+        .send({
+          resModel: 'lead',
+          resId: lead.body.id,
+          summary,
+          dateDeadline,
+          activityTypeId: callTypeId,
+        })
+        .expect(201);
+    }
+    const withNext = await context.request.get(`/api/v1/leads/${lead.body.id}`).set(salesman.auth);
+    expect(withNext.body.nextActivity).toMatchObject({
+      summary: 'sooner',
+      dateDeadline: '2031-04-01',
+      typeId: callTypeId,
+    });
+    await context.request
+      .post(`/api/v1/activities/${withNext.body.nextActivity.id}/done`)
+      .set(salesman.auth)
+      .send({})
+      .expect(200);
+    const afterDone = await context.request.get(`/api/v1/leads/${lead.body.id}`).set(salesman.auth);
+    expect(afterDone.body.nextActivity).toMatchObject({ summary: 'later' });
   });
 
   it('assigning someone else subscribes them as follower', async () => {
@@ -110,16 +152,13 @@ describe('activities over HTTP', () => {
 
   it('marking done logs the activity in the chatter and removes it', async () => {
     const leadId = await insertTestLead({ name: 'Done', userId: salesman.userId });
-    const created = await context.request
-      .post('/api/v1/activities')
-      .set(salesman.auth)
-      .send({
-        resModel: 'lead',
-        resId: leadId,
-        activityTypeId: callTypeId,
-        summary: 'Discuss <price>',
-        note: '<p>Ask about volume</p>',
-      });
+    const created = await context.request.post('/api/v1/activities').set(salesman.auth).send({
+      resModel: 'lead',
+      resId: leadId,
+      activityTypeId: callTypeId,
+      summary: 'Discuss <price>',
+      note: '<p>Ask about volume</p>',
+    });
     const done = await context.request
       .post(`/api/v1/activities/${created.body.id}/done`)
       .set(salesman.auth)
@@ -156,26 +195,20 @@ describe('activities over HTTP', () => {
       .set(manager.auth)
       .send({ name: 'Follow-up Quote', delayCount: 30, delayFrom: 'previous_activity' });
     expect(followUp.status).toBe(201);
-    const makeQuote = await context.request
-      .post('/api/v1/activity-types')
-      .set(manager.auth)
-      .send({
-        name: 'Make Quote',
-        keepDone: true,
-        chainingType: 'trigger',
-        triggeredNextTypeId: followUp.body.id,
-      });
+    const makeQuote = await context.request.post('/api/v1/activity-types').set(manager.auth).send({
+      name: 'Make Quote',
+      keepDone: true,
+      chainingType: 'trigger',
+      triggeredNextTypeId: followUp.body.id,
+    });
     expect(makeQuote.status).toBe(201);
     const leadId = await insertTestLead({ name: 'Chain', userId: salesman.userId });
-    const activity = await context.request
-      .post('/api/v1/activities')
-      .set(salesman.auth)
-      .send({
-        resModel: 'lead',
-        resId: leadId,
-        activityTypeId: makeQuote.body.id,
-        dateDeadline: '2030-01-31',
-      });
+    const activity = await context.request.post('/api/v1/activities').set(salesman.auth).send({
+      resModel: 'lead',
+      resId: leadId,
+      activityTypeId: makeQuote.body.id,
+      dateDeadline: '2030-01-31',
+    });
     const done = await context.request
       .post(`/api/v1/activities/${activity.body.id}/done`)
       .set(salesman.auth)

@@ -1,5 +1,6 @@
 import { Types, type ClientSession } from 'mongoose';
 import type {
+  ActivityCounts,
   ActivityDto,
   CreateActivityBody,
   ListActivitiesQuery,
@@ -112,6 +113,17 @@ export async function listActivities(
     limit: query.limit,
     offset: query.offset,
   };
+}
+
+/** The caller's open activities counted by state (overdue / today / planned). */
+export async function countMyActivities(actor: Actor, today = todayUtc()): Promise<ActivityCounts> {
+  const mine = { userId: new Types.ObjectId(actor.userId), active: true };
+  const [overdue, dueToday, planned] = await Promise.all([
+    ActivityModel.countDocuments({ ...mine, dateDeadline: { $lt: today } }),
+    ActivityModel.countDocuments({ ...mine, dateDeadline: today }),
+    ActivityModel.countDocuments({ ...mine, dateDeadline: { $gt: today } }),
+  ]);
+  return { overdue, today: dueToday, planned };
 }
 
 export async function getActivity(actor: Actor, id: string): Promise<ActivityDto> {
