@@ -16,7 +16,7 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
   };
   if (command === 'serve') server.https = await developmentCertificates();
   return {
-    root: path.resolve(__dirname, 'src/pages'),
+    root: path.resolve(__dirname, 'src'),
     base: '/addins/outlook/',
     publicDir: path.resolve(__dirname, 'public'),
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
@@ -30,8 +30,8 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
         // does not use (DOMPurify, the MIME parser behind the mail index) must not ride along.
         treeshake: { moduleSideEffects: (id: string) => !id.includes(`${path.sep}shared${path.sep}src${path.sep}`) },
         input: {
-          taskpane: path.resolve(__dirname, 'src/pages/taskpane.html'),
-          'sign-in-dialog': path.resolve(__dirname, 'src/pages/sign-in-dialog.html'),
+          taskpane: path.resolve(__dirname, 'src/taskpane.html'),
+          'sign-in-dialog': path.resolve(__dirname, 'src/sign-in-dialog.html'),
         },
       },
     },
