@@ -54,16 +54,13 @@ describe('activity types over HTTP', () => {
       .set(salesman.auth)
       .send({ name: 'Demo' })
       .expect(403);
-    const created = await context.request
-      .post('/api/v1/activity-types')
-      .set(manager.auth)
-      .send({
-        name: 'Call for Demo',
-        category: 'phonecall',
-        delayCount: 10,
-        resModel: 'lead',
-        sequence: 7,
-      });
+    const created = await context.request.post('/api/v1/activity-types').set(manager.auth).send({
+      name: 'Call for Demo',
+      category: 'phonecall',
+      delayCount: 10,
+      resModel: 'lead',
+      sequence: 7,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: 'Call for Demo',

@@ -46,7 +46,10 @@ describe('products over HTTP', () => {
 
     const byName = await context.request.get('/api/v1/products?search=sea').set(salesman.auth);
     // "sea" starts the name of one and the internal reference (SEAT-1) of the other.
-    expect(byName.body.items.map((p: { name: string }) => p.name)).toEqual(['CRM Seat', 'Seat (annual)']);
+    expect(byName.body.items.map((p: { name: string }) => p.name)).toEqual([
+      'CRM Seat',
+      'Seat (annual)',
+    ]);
     const byCode = await context.request.get('/api/v1/products?search=seat-').set(salesman.auth);
     expect(byCode.body.items.map((p: { name: string }) => p.name)).toEqual(['CRM Seat']);
     const regexChars = await context.request.get('/api/v1/products?search=.*').set(salesman.auth);
