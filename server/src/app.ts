@@ -1,8 +1,8 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
+import { isDatabaseReady } from './db/connect-database';
 import { ApiRouter } from './http/api-router';
 import { errorMiddleware, notFoundMiddleware } from './http/error-middleware';
 import { buildOpenApiDocument } from './http/openapi';
@@ -62,7 +62,7 @@ export function createApp(dependencies: AppDependencies, modules: AppModule[] = 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await isDatabaseReachable();
+    const ready = await isDatabaseReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
   });
 
@@ -86,18 +86,6 @@ export function createApp(dependencies: AppDependencies, modules: AppModule[] = 
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return { app, apiRouter };
-}
-
-async function isDatabaseReachable(): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (mongoose.connection.readyState !== 1 || !db) return false;
-  try {
-    await db.admin().ping();
-    return true;
-  } catch {
-    // Unreachable is exactly what this endpoint reports; the driver logs the cause.
-    return false;
-  }
 }
 
 /** Human-readable docs: Swagger UI's static files plus our initializer (no inline script: CSP). */
