@@ -259,4 +259,31 @@ describe('quotations over HTTP', () => {
     const lead = await context.request.get(`/api/v1/leads/${leadId}`).set(salesman.auth);
     expect(lead.body.partnerId).toBeNull();
   });
+
+  it('refuses a bad PATCH with a 400 and leaves the quotation as it was', async () => {
+    const leadId = await createOpportunity(salesman);
+    const created = await context.request
+      .post(`/api/v1/leads/${leadId}/quotations`)
+      .set(salesman.auth)
+      .send({ customer: 'create', lines: [{ productId }] });
+    for (const [body, field] of [
+      [{}, 'body'],
+      [{ state: 'won' }, 'body.state'],
+      [{ lines: [{ productId, quantity: 0 }] }, 'body.lines.0.quantity'],
+      [{ partnerId: '64b000000000000000000001' }, 'body.partnerId'],
+    ] as const) {
+      const response = await context.request
+        .patch(`/api/v1/quotations/${created.body.id}`)
+        .set(salesman.auth)
+        .send(body);
+      expect(response.status).toBe(400);
+      expect(
+        response.body.error.details.issues.map((issue: { field: string }) => issue.field),
+      ).toContain(field);
+    }
+    const unchanged = await context.request
+      .get(`/api/v1/quotations/${created.body.id}`)
+      .set(salesman.auth);
+    expect(unchanged.body).toEqual(created.body);
+  });
 });
