@@ -88,5 +88,5 @@ describe('cursors and batches', () => {
       }),
     );
     expect(counts).toEqual(Array.from({ length: 30 }, () => 250));
-  });
+  }, 30_000);
 });
