@@ -42,6 +42,7 @@ export async function clickMenuOnMessages(
     const selected = about3Pane.gDBView.numSelected;
     about3Pane.mailContextMenu.setAsThreadPaneContextMenu();
     const popup = about3Pane.document.getElementById('mailContext');
+    if (popup.state !== 'closed') popup.hidePopup();
     popup.openPopup(about3Pane.threadTree.getRowAtIndex(indices[0]), 'after_end', 0, 0, true);
     const openBy = Date.now() + 20000;
     while (popup.state !== 'open') {
@@ -52,29 +53,33 @@ export async function clickMenuOnMessages(
     // which rebuilds the items: wait for the rebuilt item before touching it.
     const findItem = () => {
       const candidate = popup.querySelector('#' + itemId);
-      return candidate && candidate.isConnected && candidate.getAttribute('label').includes(String(selected)) ? candidate : null;
+      if (!candidate || !candidate.isConnected) return null;
+      // Until onShown has run the title still carries the "N" placeholder.
+      const label = candidate.getAttribute('label') || '';
+      const updated = selected === 1 ? !/\bN\b/.test(label) : label.includes(String(selected));
+      return updated ? candidate : null;
     };
-    const itemBy = Date.now() + 20000;
-    let item = findItem();
-    while (!item) {
+    // Retry until the item is found, its submenu (Thunderbird groups an add-on's entries under
+    // one menu named after it) is open, and nothing rebuilt it in between.
+    const itemBy = Date.now() + 30000;
+    for (;;) {
       if (Date.now() > itemBy) {
         popup.hidePopup();
-        throw new Error('menu item ' + itemId + ' with the selection count did not appear');
+        throw new Error('menu item ' + itemId + ' with the selection count could not be clicked');
       }
       await new Promise((r) => setTimeout(r, 50));
-      item = findItem();
-    }
-    // With more than one item, Thunderbird groups an add-on's entries in a submenu named after it.
-    const itemPopup = item.parentElement;
-    if (itemPopup !== popup) {
-      itemPopup.parentElement.openMenu(true);
-      const submenuBy = Date.now() + 20000;
-      while (itemPopup.state !== 'open') {
-        if (Date.now() > submenuBy) throw new Error('submenu did not open (state ' + itemPopup.state + ')');
-        await new Promise((r) => setTimeout(r, 50));
+      const item = findItem();
+      if (!item) continue;
+      const itemPopup = item.parentElement;
+      if (itemPopup !== popup) {
+        itemPopup.parentElement.openMenu(true);
+        const openBy = Date.now() + 1500;
+        while (itemPopup.state !== 'open' && Date.now() < openBy) await new Promise((r) => setTimeout(r, 50));
+        if (itemPopup.state !== 'open' || !item.isConnected) continue;
       }
+      itemPopup.activateItem(item);
+      break;
     }
-    itemPopup.activateItem(item);
     resolve(selected);
     `,
     [folderUrl(folderName), select, `${extensionWidgetId}-menuitem-_${menuId}`, expectedRows],
@@ -86,7 +91,6 @@ export async function grantHostPermission(marionette: MarionetteClient, originPa
   await marionette.executeAsync(
     `
     const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
-    const { WebExtensionPolicy: _ } = globalThis;
     const policy = WebExtensionPolicy.getByID(arguments[0]);
     await ExtensionPermissions.add(arguments[0], { permissions: [], origins: [arguments[1]] }, policy?.extension);
     resolve(true);

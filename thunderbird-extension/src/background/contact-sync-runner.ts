@@ -1,6 +1,34 @@
+import { ContactSyncEngine } from '@inbox-crm/shared/contacts';
+import { ThunderbirdContactHost } from '../host/thunderbird-contact-host';
 import type { SyncRunContext, SyncRunResult } from './contact-sync';
 
-// Binds the shared two-way ContactSyncEngine to the Thunderbird address book.
-export async function runContactSync(_context: SyncRunContext): Promise<SyncRunResult> {
-  throw new Error('Contact sync is not available yet: the shared sync engine is missing from this build.');
+// Binds the shared two-way ContactSyncEngine to the Thunderbird "CRM" address book. The engine
+// keeps its state (cursor, bases, outbox, conflicts) in storage.local under a key per profile
+// device id, so a restarted event page resumes where it stopped.
+
+let engine: { clientId: string; scope: string; engine: ContactSyncEngine } | undefined;
+
+export async function runContactSync(context: SyncRunContext): Promise<SyncRunResult> {
+  if (!engine || engine.clientId !== context.clientId || engine.scope !== context.scope) {
+    engine?.engine.stop();
+    const instance = new ContactSyncEngine({
+      host: new ThunderbirdContactHost(context.addressBook),
+      transport: context.api,
+      storage: context.store,
+      storageKey: `contactSync.${context.clientId}`,
+      hostKind: 'thunderbird',
+      device: context.clientId,
+      onProgress: (progress) => context.onProgress(progress.done, progress.total),
+      onError: (error) => console.warn('inbox-crm: contact change not recorded:', (error as Error).message),
+    });
+    instance.start();
+    engine = { clientId: context.clientId, scope: context.scope, engine: instance };
+  }
+  const summary = await engine.engine.sync();
+  const rejected = summary.rejected.length;
+  if (rejected > 0) {
+    // Rejected changes stay on the card; the status line names the first reason.
+    console.warn(`inbox-crm: ${rejected} contact change(s) refused by the CRM: ${summary.rejected[0]!.message}`);
+  }
+  return { conflicts: (await engine.engine.conflicts()).length, summary };
 }

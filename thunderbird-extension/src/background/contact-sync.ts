@@ -1,5 +1,6 @@
+import type { SyncSummary } from '@inbox-crm/shared/contacts';
 import type { Alarms, Runtime } from 'webextension-polyfill';
-import type { AddressBookChange, CrmAddressBook } from '../host/crm-address-book';
+import type { CrmAddressBook } from '../host/crm-address-book';
 import type { KeyValueStore } from '../host/extension-storage';
 import type { CrmApi } from './lazy-api';
 import type { SyncStatusView } from './protocol';
@@ -15,13 +16,12 @@ export interface SyncRunContext {
   store: KeyValueStore;
   clientId: string;
   scope: 'own' | 'opportunities' | 'team';
-  /** Local changes reported by Thunderbird since the last run (hints; the engine also diffs). */
-  localChanges: AddressBookChange[];
   onProgress(done: number, total?: number): void;
 }
 
 export interface SyncRunResult {
   conflicts: number;
+  summary?: SyncSummary;
 }
 
 export type SyncRunner = (context: SyncRunContext) => Promise<SyncRunResult>;
@@ -41,7 +41,6 @@ export interface ContactSyncDeps {
 
 export const contactSyncAlarm = 'inbox-crm-contact-sync';
 const statusKey = 'syncStatus';
-const pendingChangesKey = 'syncPendingChanges';
 
 export function createContactSync(deps: ContactSyncDeps) {
   const debounceMs = deps.debounceMs ?? 3_000;
@@ -60,7 +59,6 @@ export function createContactSync(deps: ContactSyncDeps) {
     if (!settings.sync.enabled) return writeStatus((status) => ({ ...status, state: 'off', progress: undefined }));
     if (!(await deps.isConfigured())) return readStatus();
     await writeStatus((status) => ({ ...status, state: 'running', progress: { done: 0 } }));
-    const localChanges = (await deps.store.get<AddressBookChange[]>(pendingChangesKey)) ?? [];
     try {
       const result = await deps.runner({
         api: deps.api,
@@ -68,15 +66,15 @@ export function createContactSync(deps: ContactSyncDeps) {
         store: deps.store,
         clientId: await deviceId(deps.store),
         scope: settings.sync.scope,
-        localChanges,
         onProgress: (done, total) => void writeStatus((status) => ({ ...status, progress: { done, total } })),
       });
-      // Only the changes this run saw are consumed; edits made meanwhile stay for the next run.
-      await deps.store.update<AddressBookChange[]>(pendingChangesKey, (pending = []) => pending.slice(localChanges.length));
+      const rejected = result.summary?.rejected ?? [];
       return await writeStatus(() => ({
         state: 'idle',
         lastSyncAt: now().toISOString(),
         conflicts: result.conflicts,
+        // Refused changes stay on the card in Thunderbird; say why so the user can fix them.
+        lastError: rejected.length > 0 ? `${rejected.length} change(s) refused by the CRM: ${rejected[0]!.message}` : undefined,
       }));
     } catch (error) {
       const message = (error as { userMessage?: string }).userMessage ?? (error as Error).message;
@@ -121,11 +119,11 @@ export function createContactSync(deps: ContactSyncDeps) {
       deps.alarms.onAlarm.addListener((alarm) => {
         if (alarm.name === contactSyncAlarm) void runNow();
       });
-      deps.addressBook.onChange((change) => {
-        void deps.store.update<AddressBookChange[]>(pendingChangesKey, (pending = []) => [...pending, change]).then(() => {
-          clearTimeout(debounce);
-          debounce = setTimeout(() => void runNow(), debounceMs);
-        });
+      // The engine records which cards changed (and scans the book after a wake-up); this only
+      // makes a user's edit reach the CRM within seconds instead of at the next timer.
+      deps.addressBook.onChange(() => {
+        clearTimeout(debounce);
+        debounce = setTimeout(() => void runNow(), debounceMs);
       });
     },
   };

@@ -86,27 +86,33 @@ export class CrmAddressBook {
    * Subscribes to changes the user (or another add-on) made in the CRM book. Must be called
    * synchronously at the top level of the background so the event page is woken for them.
    */
-  onChange(listener: (change: AddressBookChange) => void): void {
+  onChange(listener: (change: AddressBookChange) => void): () => void {
+    let active = true;
+    const emit = (change: AddressBookChange) => active && listener(change);
     const inOurBook = async (parentId: string) => parentId === (await this.ensureBook());
     this.addressBooks.contacts.onCreated.addListener((node) => {
       void inOurBook(node.parentId).then((ours) => {
-        if (ours && !this.isEcho(node.id)) listener({ kind: 'created', contact: toContact(node) });
+        if (ours && !this.isEcho(node.id)) emit({ kind: 'created', contact: toContact(node) });
       });
     });
     this.addressBooks.contacts.onUpdated.addListener((node) => {
       void inOurBook(node.parentId).then((ours) => {
-        if (ours && !this.isEcho(node.id)) listener({ kind: 'updated', contact: toContact(node) });
+        if (ours && !this.isEcho(node.id)) emit({ kind: 'updated', contact: toContact(node) });
       });
     });
     this.addressBooks.contacts.onDeleted.addListener((parentId, id) => {
       void inOurBook(parentId).then((ours) => {
-        if (ours && !this.isEcho(id)) listener({ kind: 'deleted', id });
+        if (ours && !this.isEcho(id)) emit({ kind: 'deleted', id });
       });
     });
     // Thunderbird 153+ only; older versions send one onCreated per card instead.
     this.addressBooks.contacts.onManyCreated?.addListener((node) => {
-      void inOurBook(node.id).then((ours) => ours && listener({ kind: 'rescan' }));
+      void inOurBook(node.id).then((ours) => ours && emit({ kind: 'rescan' }));
     });
+    // Thunderbird listeners stay registered for the page's life; this only mutes ours.
+    return () => {
+      active = false;
+    };
   }
 
   private expectEcho(id: string): void {

@@ -1,0 +1,98 @@
+import type { StatusView, SyncStatusView } from '../../thunderbird-extension/src/background/protocol';
+import { thunderbirdTestMode } from './harness/e2e-environment';
+import { startThunderbirdSession, type ThunderbirdSession } from './harness/thunderbird-session';
+import { editCardInAddressBook, readCrmAddressBook } from './harness/thunderbird-ui';
+
+// Real Thunderbird, real server: the "CRM" address book in two-way sync with the salesperson's
+// contacts. Edits in Thunderbird go through Thunderbird's own address-book code (as the UI does).
+
+const mode = thunderbirdTestMode();
+const describeInThunderbird = mode.run ? describe : describe.skip;
+if (!mode.run) console.warn(mode.reason);
+
+interface Partner {
+  id: string;
+  name: string;
+  jobPosition: string;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {
+  let session: ThunderbirdSession;
+  let partner: Partner;
+
+  beforeAll(async () => {
+    session = await startThunderbirdSession({});
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.stop();
+  }, 60_000);
+
+  const syncNow = () => session.control.run<SyncStatusView>('syncNow', {}, 120_000);
+  const partnerOnServer = async () => (await session.crm.api<Partner>('GET', `/partners/${partner.id}`)).body;
+
+  it('puts a contact created in the CRM into the "CRM" address book', async () => {
+    const created = await session.crm.api<Partner>('POST', '/partners', {
+      name: 'Margaret Lindqvist',
+      email: 'margaret.lindqvist@bluefin-logistics.example.com',
+      jobPosition: 'Head of Procurement',
+      companyName: 'Bluefin Logistics Ltd',
+      userId: session.crm.user.userId,
+    });
+    expect(created.status).toBe(201);
+    partner = created.body;
+
+    const status = await syncNow();
+    expect(status).toMatchObject({ state: 'idle', conflicts: 0 });
+    expect(status.lastError).toBeUndefined();
+
+    const cards = await readCrmAddressBook(session.thunderbird.marionette);
+    const card = cards.find((candidate) => candidate.vCard.includes('Margaret Lindqvist'));
+    expect(card).toBeDefined();
+    // The CRM id is the card's UID (Thunderbird's contact id) and travels as X-CRM-ID.
+    expect(card!.uid).toBe(partner.id);
+    expect(card!.vCard).toMatch(new RegExp(`X-CRM-ID:${partner.id}`, 'i'));
+    expect(card!.vCard).toMatch(/TITLE:Head of Procurement/);
+    expect(card!.vCard).toMatch(/margaret\.lindqvist@bluefin-logistics\.example\.com/);
+  });
+
+  it('sends a change the user makes in Thunderbird to the CRM, without a manual sync', async () => {
+    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [{ property: 'title', value: 'Procurement Director' }]);
+    // The address-book event wakes the product's sync (debounced); nothing else triggers it here.
+    const updated = await eventually(async () => {
+      const current = await partnerOnServer();
+      return current.jobPosition === 'Procurement Director' ? current : undefined;
+    }, 'the edit to reach the CRM');
+    expect(updated.name).toBe('Margaret Lindqvist');
+  });
+
+  it('records a conflict when the same field changed on both sides, and loses neither value', async () => {
+    await session.control.run('syncIdle', {}, 120_000);
+    const serverEdit = await session.crm.api('PATCH', `/partners/${partner.id}`, { jobPosition: 'Chief Procurement Officer' });
+    expect(serverEdit.status).toBe(200);
+    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [{ property: 'title', value: 'VP Procurement' }]);
+
+    const conflicts = await eventually(async () => {
+      await session.control.run('syncIdle', {}, 120_000);
+      const { body } = await session.crm.api<{ items: Array<{ path: string; server?: unknown; client?: unknown }> }>(
+        'GET',
+        `/sync/contacts/${partner.id}/conflicts`,
+      );
+      return body.items.length > 0 ? body.items : undefined;
+    }, 'a conflict record');
+    expect(conflicts[0]).toMatchObject({ path: 'jobPosition', server: 'Chief Procurement Officer', client: 'VP Procurement' });
+
+    const status = await session.control.run<StatusView>('request', { request: { type: 'status' } });
+    expect(status.sync.conflicts).toBeGreaterThanOrEqual(1);
+  });
+});

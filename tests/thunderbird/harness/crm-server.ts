@@ -1,0 +1,53 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mongoose from 'mongoose';
+import { connectTestDatabase } from '../../../server/src/db/test-database';
+import { createTestContext, type TestUser } from '../../../server/src/test-support/test-context';
+
+// The real CRM server (every module) on a fresh test database, listening on 127.0.0.1 for the
+// extension running inside Thunderbird, with a salesperson and their personal API token.
+
+export interface RunningCrmServer {
+  baseUrl: string;
+  user: TestUser;
+  /** An authenticated JSON call as the salesperson (assertions read the server through its API). */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  download(path: string): Promise<Buffer>;
+  stop(): Promise<void>;
+}
+
+export async function startCrmServer(): Promise<RunningCrmServer> {
+  // The benchmark runner connects the database itself; tests get a fresh one per file.
+  const ownsDatabase = mongoose.connection.readyState !== mongoose.ConnectionStates.connected;
+  const database = ownsDatabase ? await connectTestDatabase() : undefined;
+  const context = createTestContext();
+  const server = http.createServer(context.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const user = await context.createUser({ accessLevel: 'own', name: 'Sofia Marin', email: 'sofia.marin@larchmont.example.net' });
+  const api = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { ...user.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const download = async (path: string) => {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, { headers: user.auth });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
+  return {
+    baseUrl,
+    user,
+    api,
+    download,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database?.disconnect();
+    },
+  };
+}
