@@ -890,6 +890,12 @@ const rows: MatrixRow[] = [
     }),
     expected: hiddenFromOwn(204),
   },
+  {
+    route: 'GET /activities/counts',
+    action: 'count my open activities',
+    request: () => ({ method: 'get', url: '/activities/counts' }),
+    expected: everyone(200),
+  },
   // --- partners: every salesperson reads, creates and changes them
   {
     route: 'GET /partners',

@@ -1,6 +1,6 @@
 import type { Actor } from '../../http/actor';
 import type { UserRecord } from '../users/user.model';
-import { findTeamIdsForUser } from './team-membership';
+import { findTeamIdsForUser } from '../teams/team.service';
 
 /** The request's identity, built the same way for sessions, API tokens and Entra tokens. */
 export async function buildActor(

@@ -8,11 +8,13 @@ import type {
   UpdateUserBody,
   User,
 } from '@inbox-crm/shared/schemas';
+import { createPartnerBodySchema } from '@inbox-crm/shared/schemas';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { assertAdmin } from '../access/access-policy';
 import { recordAuditEvent } from '../audit/audit.service';
 import { hashPassword } from '../auth/password-hashing';
+import { createPartner, normalizeEmail } from '../partners/partner.service';
 import { UserModel, type UserRecord } from './user.model';
 
 export interface NewUser {
@@ -29,12 +31,6 @@ export interface NewUser {
   tz?: string;
 }
 
-/** E-mail lookup key. TODO(identity): use `normalizeEmail` from partners once it lands. */
-function normalizeUserEmail(email: string | undefined): string | undefined {
-  const trimmed = email?.trim().toLowerCase();
-  return trimmed ? trimmed : undefined;
-}
-
 /**
  * Creates a user (no access check: the seed, Entra first sign-in and the admin route call it;
  * the admin route checks first). A login that exists answers 409.
@@ -44,14 +40,33 @@ export async function createUser(input: NewUser): Promise<UserRecord> {
   if (await UserModel.exists({ login })) {
     throw new ConflictError(`The login "${login}" is already taken`, { fields: ['login'] });
   }
+  // Every user has a partner that stands for them in the chatter (author, follower), as in Odoo.
+  const userId = new Types.ObjectId();
+  const partner = await createPartner(
+    {
+      userId: userId.toString(),
+      login,
+      name: input.name,
+      accessLevel: 'own',
+      isAdmin: false,
+      teamIds: [],
+      via: 'session',
+    },
+    createPartnerBodySchema.parse({
+      name: input.name,
+      ...(input.email ? { email: input.email } : {}),
+    }),
+  );
   const created = await UserModel.create({
+    _id: userId,
     login,
     name: input.name,
     email: input.email,
-    emailNormalized: normalizeUserEmail(input.email),
+    emailNormalized: normalizeEmail(input.email) ?? undefined,
     accessLevel: input.accessLevel ?? 'own',
     isAdmin: input.isAdmin ?? false,
     active: true,
+    partnerId: partner._id,
     passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
     entraTenantId: input.entra?.tenantId,
     entraObjectId: input.entra?.objectId,
@@ -179,7 +194,7 @@ export async function updateUserAsAdmin(
       unset.emailNormalized = '';
     } else {
       set.email = body.email;
-      set.emailNormalized = normalizeUserEmail(body.email);
+      set.emailNormalized = normalizeEmail(body.email) ?? undefined;
     }
     changes.push('email changed');
   }
