@@ -214,7 +214,19 @@ export async function writeLead(
   if (issues.length > 0) throw new ValidationError(issues);
 
   const actorId = new Types.ObjectId(actor.userId);
-  const { _id: _ignored, ...values } = after;
+  // Identity and bookkeeping fields are never rewritten from the loaded copy.
+  const {
+    _id: _id,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    ...values
+  } = after as LeadPatch & {
+    _id?: Types.ObjectId;
+    __v?: number;
+    createdAt?: Date;
+    updatedAt?: Date;
+  };
+  delete (values as { __v?: number }).__v;
   let saved: LeadRecord | null;
   if (before) {
     saved = await LeadModel.findOneAndUpdate(

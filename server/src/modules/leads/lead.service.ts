@@ -50,7 +50,8 @@ const sortKeys: Record<string, string> = { name: 'nameNormalized' };
 
 export async function listLeads(actor: Actor, query: ListLeadsQuery): Promise<ListResponse<Lead>> {
   const conditions: QueryFilter<LeadRecord>[] = [await leadReadFilter(actor)];
-  if (!query.includeArchived) conditions.push({ active: true });
+  // Lost records are archived ones: asking for them includes the archive.
+  if (!query.includeArchived && query.wonStatus !== 'lost') conditions.push({ active: true });
   if (query.type) conditions.push({ type: query.type });
   if (query.stageId) conditions.push({ stageId: new Types.ObjectId(query.stageId) });
   if (query.teamId) conditions.push({ teamId: new Types.ObjectId(query.teamId) });

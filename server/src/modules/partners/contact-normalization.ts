@@ -1,5 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import allFreeMailDomains from 'email-providers/all.json';
+import { domainToAscii, normalizeEmail as normalizeAddress } from '@inbox-crm/shared/mail';
+
+export { companyNameFromDomain, domainToAscii } from '@inbox-crm/shared/mail';
 
 /**
  * Matching keys for e-mails, phones, names and domains (crm-model.md §2.9, sync-and-mail.md §7 and
@@ -26,26 +29,14 @@ export function displayNameFromEmail(typed: string): string {
 }
 
 /**
- * The lookup key of an e-mail: address only, trimmed, NFC, lower-case, IDN domain as ASCII. Dots
- * and `+tags` are kept (stripping them is provider-specific). `null` when no address is in the text.
+ * The lookup key of an e-mail typed as `a@b` or `"Name" <a@b>`: the address part, keyed as the
+ * shared core keys it (NFC, lower-case, IDN domain as ASCII, dots and `+tags` kept). `null` when
+ * no address is in the text.
  */
 export function normalizeEmail(typed: string | null | undefined): string | null {
   if (!typed) return null;
   const address = extractEmailAddress(typed.normalize('NFC'));
-  if (!address) return null;
-  const at = address.lastIndexOf('@');
-  return `${address.slice(0, at).toLowerCase()}@${domainToAscii(address.slice(at + 1))}`;
-}
-
-/** IDN → punycode through the URL parser; plain ASCII is only lower-cased. */
-export function domainToAscii(domain: string): string {
-  const lowered = domain.trim().normalize('NFC').toLowerCase();
-  if (/^[\x21-\x7e]*$/.test(lowered)) return lowered;
-  try {
-    return new URL(`http://${lowered}/`).hostname;
-  } catch {
-    return lowered;
-  }
+  return address ? normalizeAddress(address) : null;
 }
 
 /** The domain of a normalized address, or `null`. */
@@ -145,19 +136,4 @@ export function domainOfWebsite(website: string | null | undefined): string | nu
 /** For anchored prefix searches on normalized fields (`$regex: ^…`). */
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** "acme-logistics.co.uk" → "Acme Logistics": a readable company name for a bare domain. */
-export function companyNameFromDomain(domain: string): string {
-  const labels = domain.split('.');
-  const secondLevel = new Set(['co', 'com', 'org', 'net', 'ac', 'gov', 'edu']);
-  let core = labels[0] ?? domain;
-  if (labels.length >= 3 && secondLevel.has(labels[labels.length - 2] ?? ''))
-    core = labels[labels.length - 3] ?? core;
-  else if (labels.length >= 2) core = labels[labels.length - 2] ?? core;
-  return core
-    .split(/[-_]+/)
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
 }

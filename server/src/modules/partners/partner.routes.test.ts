@@ -25,18 +25,15 @@ const changesOf = (partnerId: string) =>
 
 describe('partners', () => {
   it('creates a company and its contact: commercial partner, inherited address, display name, normalized keys, change log', async () => {
-    const company = await context.request
-      .post(`${api}/partners`)
-      .set(seller.auth)
-      .send({
-        name: 'Mobila Expert SRL',
-        isCompany: true,
-        website: 'mobila-expert.example.ro',
-        street: 'Bd. Unirii 1',
-        city: 'București',
-        countryCode: 'ro',
-        vat: 'RO123',
-      });
+    const company = await context.request.post(`${api}/partners`).set(seller.auth).send({
+      name: 'Mobila Expert SRL',
+      isCompany: true,
+      website: 'mobila-expert.example.ro',
+      street: 'Bd. Unirii 1',
+      city: 'București',
+      countryCode: 'ro',
+      vat: 'RO123',
+    });
     expect(company.status).toBe(201);
     expect(company.body).toMatchObject({
       isCompany: true,
@@ -97,6 +94,15 @@ describe('partners', () => {
     expect(moved.status).toBe(200);
     expect((await PartnerModel.findById(person.body.id).lean())?.street).toBe('Calea Victoriei 10');
     expect(await changesOf(person.body.id)).toHaveLength(2);
+
+    // A company that moves country re-keys its contacts' national numbers.
+    await context.request
+      .patch(`${api}/partners/${company.body.id}`)
+      .set(seller.auth)
+      .send({ countryCode: 'GB' })
+      .expect(200);
+    const rekeyed = await PartnerModel.findById(person.body.id).lean();
+    expect(rekeyed).toMatchObject({ countryCode: 'GB', phoneSanitized: '+44721234567' });
   });
 
   it('changes the primary address, searches by name prefix, archives and restores', async () => {

@@ -569,16 +569,26 @@ async function propagateToChildren(
   after: PartnerRecord,
   session: ClientSession,
 ): Promise<void> {
-  const set: Partial<PartnerRecord> = {};
   const addressChanged = addressFields.some((field) => before[field] !== after[field]);
   const commercialChanged = commercialFields.some((field) => before[field] !== after[field]);
   const commercialPartnerChanged = !before.commercialPartnerId.equals(after.commercialPartnerId);
   if (!addressChanged && !commercialChanged && !commercialPartnerChanged) return;
   const children = await PartnerModel.find({ parentId: after._id }).session(session).lean();
   for (const child of children) {
-    const childSet: Partial<PartnerRecord> = { ...set };
-    if (addressChanged && child.addressType === 'contact')
+    const childSet: Partial<PartnerRecord> = {};
+    if (addressChanged && child.addressType === 'contact') {
       for (const field of addressFields) childSet[field] = after[field];
+      // National numbers read differently in another country: re-key the contact's phones.
+      if (before.countryCode !== after.countryCode) {
+        childSet.phones = child.phones.map((entry) => ({
+          ...entry,
+          sanitized: sanitizePhone(entry.number, after.countryCode),
+        }));
+        childSet.phoneSanitized =
+          sanitizePhone(child.mobile, after.countryCode) ??
+          sanitizePhone(child.phone, after.countryCode);
+      }
+    }
     if (commercialChanged && !child.isCompany)
       for (const field of commercialFields) childSet[field] = after[field];
     if (commercialPartnerChanged && !child.isCompany)

@@ -9,6 +9,7 @@ import type {
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { assertManager } from '../access/access-policy';
+import { recordAuditEvent } from '../audit/audit.service';
 import { escapeRegex, normalizeName } from '../partners/contact-normalization';
 import { TagModel, type TagRecord } from './tag.model';
 
@@ -76,6 +77,16 @@ export async function deleteTag(actor: Actor, id: string): Promise<void> {
       }
       await TagModel.updateMany({ parentId: tag._id }, { $set: { parentId: null } }, { session });
       await TagModel.deleteOne({ _id: tag._id }, { session });
+      await recordAuditEvent(
+        actor,
+        {
+          action: 'tag.delete',
+          targetType: 'tag',
+          targetId: String(tag._id),
+          summary: `Deleted ${tag.kind} tag "${tag.name}"`,
+        },
+        { session },
+      );
     });
   } finally {
     await session.endSession();
