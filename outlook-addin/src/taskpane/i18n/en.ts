@@ -44,6 +44,8 @@ export const en = {
   createOpportunity: 'Create opportunity',
   logToRecord: 'Log to existing',
   addContact: 'Add sender as contact',
+  contactAlreadyInCrm: '{name} is already a contact in the CRM.',
+  draftFromForwarded: 'This draft was read from the mail forwarded inside this one.',
   contactAdded: '{name} was added as a contact.',
   opportunityName: 'Opportunity name',
   expectedRevenue: 'Expected revenue',

@@ -45,6 +45,8 @@ export const ro: Messages = {
   createOpportunity: 'Creează oportunitate',
   logToRecord: 'Înregistrează la o înregistrare existentă',
   addContact: 'Adaugă expeditorul ca persoană de contact',
+  contactAlreadyInCrm: '{name} este deja persoană de contact în CRM.',
+  draftFromForwarded: 'Această ciornă a fost citită din e-mailul redirecționat în acest mesaj.',
   contactAdded: '{name} a fost adăugat ca persoană de contact.',
   opportunityName: 'Numele oportunității',
   expectedRevenue: 'Venit estimat',

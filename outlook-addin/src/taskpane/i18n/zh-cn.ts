@@ -45,6 +45,8 @@ export const zhCn: Messages = {
   createOpportunity: '创建商机',
   logToRecord: '记录到现有记录',
   addContact: '将发件人添加为联系人',
+  contactAlreadyInCrm: '{name} 已是 CRM 中的联系人。',
+  draftFromForwarded: '此草稿读取自本邮件中转发的邮件。',
   contactAdded: '已将 {name} 添加为联系人。',
   opportunityName: '商机名称',
   expectedRevenue: '预期收入',

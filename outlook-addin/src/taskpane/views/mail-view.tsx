@@ -139,6 +139,7 @@ function OpportunityForm(props: {
   return (
     <form class="card" onSubmit={submit} aria-label={t('createOpportunity')}>
       <h2>{t('createOpportunity')}</h2>
+      {form.fromForwardedMail && <p class="muted">{t('draftFromForwarded')}</p>}
       <label class="field">
         {t('opportunityName')}
         <input required maxLength={512} value={name} onInput={(event) => setName(event.currentTarget.value)} />
@@ -182,7 +183,7 @@ export function describeResult(t: Translate, result: MailActionResult, fallbackN
     case 'logged':
       return { tone: 'success', text: t('logged', { name }) };
     case 'already-in-crm':
-      return { tone: 'warning', text: t('alreadyInCrm', { name }) };
+      return { tone: 'warning', text: result.record?.resModel === 'partner' ? t('contactAlreadyInCrm', { name }) : t('alreadyInCrm', { name }) };
     case 'queued-offline':
       return { tone: 'warning', text: result.reason ?? t('working') };
     case 'failed':
