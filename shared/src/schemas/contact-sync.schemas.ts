@@ -139,10 +139,18 @@ export const contactSyncClientChangeSchema = z
       context.addIssue({ code: 'custom', path: ['id'], message: `is required for ${change.op}` });
     }
     if (change.op !== 'create' && change.baseVersion === undefined) {
-      context.addIssue({ code: 'custom', path: ['baseVersion'], message: `is required for ${change.op}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['baseVersion'],
+        message: `is required for ${change.op}`,
+      });
     }
     if (change.op === 'create' && typeof change.fields?.name?.value !== 'string') {
-      context.addIssue({ code: 'custom', path: ['fields', 'name'], message: 'is required for create' });
+      context.addIssue({
+        code: 'custom',
+        path: ['fields', 'name'],
+        message: 'is required for create',
+      });
     }
   });
 export type ContactSyncClientChange = z.infer<typeof contactSyncClientChangeSchema>;

@@ -16,7 +16,12 @@ export const mailMaxSubjectLength = 998;
 /** `"Name" <address>` split into its parts. */
 export const mailAddressSchema = z.object({
   name: z.string().trim().max(256).optional(),
-  address: z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
+  address: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
 });
 export type MailAddress = z.infer<typeof mailAddressSchema>;
 
@@ -75,7 +80,16 @@ const addressListQuery = z
       .map((item) => item.trim())
       .filter((item) => item !== ''),
   )
-  .pipe(z.array(z.string().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be e-mail addresses')).max(100));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(320)
+          .regex(/^[^\s@]+@[^\s@]+$/, 'must be e-mail addresses'),
+      )
+      .max(100),
+  );
 
 const messageIdListQuery = z
   .union([z.string(), z.array(z.string())])
@@ -88,7 +102,11 @@ const messageIdListQuery = z
   .pipe(z.array(messageIdSchema).max(200));
 
 export const mailContextQuerySchema = z.object({
-  from: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
+  from: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
   to: addressListQuery,
   cc: addressListQuery,
   messageId: messageIdSchema.optional(),
@@ -172,7 +190,11 @@ export const opportunityDraftSchema = z.object({
   contact: z
     .object({
       name: z.string().trim().min(1).max(256),
-      email: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
+      email: z
+        .string()
+        .trim()
+        .max(320)
+        .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
       phone: z.string().trim().max(64).optional(),
       mobile: z.string().trim().max(64).optional(),
       jobPosition: z.string().trim().max(256).optional(),
@@ -221,7 +243,9 @@ export const mailBatchItemResultSchema = z.object({
   messageId: z.string().optional(),
   status: z.enum(['created', 'existing', 'failed']),
   result: mailToOpportunityResponseSchema.optional(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  error: z
+    .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+    .optional(),
 });
 export const mailToOpportunityBatchResponseSchema = z.object({
   results: z.array(mailBatchItemResultSchema),
@@ -249,7 +273,11 @@ export type MailLogResponse = z.infer<typeof mailLogResponseSchema>;
 // ---------- POST /api/v1/mail/contacts ----------
 
 export const mailContactBodySchema = z.object({
-  email: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
+  email: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
   name: z.string().trim().min(1).max(256).optional(),
   /** Company to attach the contact to (found by name or domain, else created); null = none. */
   companyName: z.string().trim().max(256).nullable().optional(),

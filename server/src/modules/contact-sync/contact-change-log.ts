@@ -67,6 +67,36 @@ export async function recordContactChange(
   return session ? write() : runSerialized(write);
 }
 
+/**
+ * Many partners at once (imports, benchmark seeding): one block of sequence numbers, one insert.
+ * Takes the partners as just written (no read back); same rules as `recordContactChange`.
+ */
+export async function recordContactChanges(
+  partners: Array<PartnerDocumentFields & { _id: Types.ObjectId; active?: boolean }>,
+  options: RecordContactChangeOptions = {},
+): Promise<{ firstSeq: number; lastSeq: number }> {
+  if (partners.length === 0) return { firstSeq: 0, lastSeq: 0 };
+  const session = options.session ?? undefined;
+  const write = async (): Promise<{ firstSeq: number; lastSeq: number }> => {
+    const lastSeq = await allocateSequence(session, partners.length);
+    const firstSeq = lastSeq - partners.length + 1;
+    const recordedAt = new Date();
+    const entries = partners.map((partner, index) => {
+      const snapshot = partner.active === false ? undefined : snapshotFromPartner(partner);
+      return {
+        seq: firstSeq + index,
+        partnerId: partner._id,
+        deleted: snapshot === undefined,
+        snapshot,
+        recordedAt,
+      };
+    });
+    await ContactChangeModel.insertMany(entries, { session });
+    return { firstSeq, lastSeq };
+  };
+  return session ? write() : runSerialized(write);
+}
+
 let counterReadyFor: string | undefined;
 
 /** Creates the counter outside any transaction (an upsert race inside one would abort it). */
@@ -75,7 +105,15 @@ async function ensureCounter(): Promise<void> {
   if (databaseName !== undefined && counterReadyFor === databaseName) return;
   await ContactSequenceCounterModel.updateOne(
     { _id: counterId },
-    { $setOnInsert: { seq: 0, horizonSeq: 0, prunedThroughSeq: 0, epoch: randomUUID(), allocatedAt: new Date() } },
+    {
+      $setOnInsert: {
+        seq: 0,
+        horizonSeq: 0,
+        prunedThroughSeq: 0,
+        epoch: randomUUID(),
+        allocatedAt: new Date(),
+      },
+    },
     { upsert: true },
   ).catch((error: unknown) => {
     // Two first writers racing on the upsert: the other one created it, which is all we need.
@@ -84,17 +122,18 @@ async function ensureCounter(): Promise<void> {
   counterReadyFor = databaseName;
 }
 
-async function allocateSequence(session: ClientSession | undefined): Promise<number> {
+/** Takes `count` numbers; returns the last one. */
+async function allocateSequence(session: ClientSession | undefined, count = 1): Promise<number> {
   await ensureCounter();
   const counter = await ContactSequenceCounterModel.findOneAndUpdate(
     { _id: counterId },
-    { $inc: { seq: 1 }, $set: { allocatedAt: new Date() } },
+    { $inc: { seq: count }, $set: { allocatedAt: new Date() } },
     { returnDocument: 'after', session },
   ).lean();
   if (!counter) {
     // Dropped between ensureCounter and here (tests dropping the database): start again.
     counterReadyFor = undefined;
-    return allocateSequence(session);
+    return allocateSequence(session, count);
   }
   return counter.seq;
 }
@@ -148,7 +187,11 @@ export async function readStableChanges(
   let expected = afterSeq + 1;
   for (const entry of entries) {
     const holeIsPruned = entry.seq - 1 <= counter.prunedThroughSeq;
-    if (entry.seq > expected && !holeIsPruned && now.getTime() - entry.recordedAt.getTime() < abandonedGapMs) {
+    if (
+      entry.seq > expected &&
+      !holeIsPruned &&
+      now.getTime() - entry.recordedAt.getTime() < abandonedGapMs
+    ) {
       // A hole: a writer allocated `expected` and has not committed yet. Stop before it.
       return { entries: stable, stableSeq: expected - 1, hasMore: false, counter };
     }
@@ -156,7 +199,12 @@ export async function readStableChanges(
     expected = entry.seq + 1;
   }
   if (entries.length === maxEntries) {
-    return { entries: stable, stableSeq: expected - 1, hasMore: expected - 1 < counter.seq, counter };
+    return {
+      entries: stable,
+      stableSeq: expected - 1,
+      hasMore: expected - 1 < counter.seq,
+      counter,
+    };
   }
   const tailGapAbandoned = now.getTime() - counter.allocatedAt.getTime() >= abandonedGapMs;
   const stableSeq = expected - 1 < counter.seq && tailGapAbandoned ? counter.seq : expected - 1;
@@ -168,7 +216,10 @@ export async function findSnapshotAt(
   partnerId: Types.ObjectId | string,
   version: number,
 ): Promise<ContactChange | null> {
-  return ContactChangeModel.findOne({ partnerId: new Types.ObjectId(String(partnerId)), seq: version }).lean<ContactChange>();
+  return ContactChangeModel.findOne({
+    partnerId: new Types.ObjectId(String(partnerId)),
+    seq: version,
+  }).lean<ContactChange>();
 }
 
 /** The latest log entry of a contact: its current version and state. */
@@ -197,7 +248,9 @@ export async function pruneContactChanges(
     .lean<Array<Pick<ContactChange, 'seq' | 'partnerId' | 'deleted'>>>();
   if (old.length === 0) return { removed: 0, horizonSeq: (await readCounter()).horizonSeq };
   const latestByPartner = new Map<string, number>();
-  const partnerIds = [...new Set(old.map((entry) => String(entry.partnerId)))].map((id) => new Types.ObjectId(id));
+  const partnerIds = [...new Set(old.map((entry) => String(entry.partnerId)))].map(
+    (id) => new Types.ObjectId(id),
+  );
   const latest = await ContactChangeModel.aggregate<{ _id: Types.ObjectId; seq: number }>([
     { $match: { partnerId: { $in: partnerIds } } },
     { $group: { _id: '$partnerId', seq: { $max: '$seq' } } },
@@ -207,7 +260,10 @@ export async function pruneContactChanges(
     (entry) => entry.deleted || latestByPartner.get(String(entry.partnerId)) !== entry.seq,
   );
   if (removable.length === 0) return { removed: 0, horizonSeq: (await readCounter()).horizonSeq };
-  const droppedTombstoneSeq = Math.max(0, ...removable.filter((entry) => entry.deleted).map((entry) => entry.seq));
+  const droppedTombstoneSeq = Math.max(
+    0,
+    ...removable.filter((entry) => entry.deleted).map((entry) => entry.seq),
+  );
   const droppedSeq = Math.max(...removable.map((entry) => entry.seq));
   // Counter first: a reader must never accept a token whose tombstone is gone, nor wait on a
   // hole that pruning made.
@@ -215,7 +271,9 @@ export async function pruneContactChanges(
     { _id: counterId },
     { $max: { horizonSeq: droppedTombstoneSeq, prunedThroughSeq: droppedSeq } },
   );
-  const result = await ContactChangeModel.deleteMany({ seq: { $in: removable.map((entry) => entry.seq) } });
+  const result = await ContactChangeModel.deleteMany({
+    seq: { $in: removable.map((entry) => entry.seq) },
+  });
   return { removed: result.deletedCount, horizonSeq: (await readCounter()).horizonSeq };
 }
 
@@ -224,7 +282,9 @@ async function loadContactSnapshot(
   partnerId: Types.ObjectId,
   session: ClientSession | undefined,
 ): Promise<ContactSnapshot | undefined> {
-  const partner = await PartnerModel.findById(partnerId).session(session ?? null).lean<PartnerRecord>();
+  const partner = await PartnerModel.findById(partnerId)
+    .session(session ?? null)
+    .lean<PartnerRecord>();
   if (!partner || !partner.active) return undefined;
   return snapshotFromPartner(partner);
 }
@@ -288,5 +348,7 @@ export function snapshotFromPartner(partner: PartnerDocumentFields): ContactSnap
 }
 
 function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
+  );
 }

@@ -66,4 +66,8 @@ const changeSchema = new Schema<ContactChange>(
 changeSchema.index({ seq: 1 }, { unique: true });
 changeSchema.index({ partnerId: 1, seq: -1 });
 
-export const ContactChangeModel = mongoose.model<ContactChange>('ContactChange', changeSchema, 'contact_changes');
+export const ContactChangeModel = mongoose.model<ContactChange>(
+  'ContactChange',
+  changeSchema,
+  'contact_changes',
+);

@@ -47,13 +47,20 @@ describe('mergeContactChange', () => {
     );
     expect(result.patch).toEqual({});
     expect(result.conflicts).toEqual([
-      { path: 'jobPosition', base: 'Procurement Manager', server: 'Head of Procurement', client: 'Purchasing Lead' },
+      {
+        path: 'jobPosition',
+        base: 'Procurement Manager',
+        server: 'Head of Procurement',
+        client: 'Purchasing Lead',
+      },
     ]);
   });
 
   it('sees no conflict when both sides made the same change', () => {
     const server = { ...base, city: 'York' };
-    expect(mergeContactChange(server, { city: { value: 'York', base: 'Leeds' } }, undefined)).toEqual({
+    expect(
+      mergeContactChange(server, { city: { value: 'York', base: 'Leeds' } }, undefined),
+    ).toEqual({
       patch: {},
       conflicts: [],
     });
@@ -66,23 +73,36 @@ describe('mergeContactChange', () => {
   });
 
   it('treats empty strings as cleared values', () => {
-    const result = mergeContactChange(base, { phone: { value: '', base: '+44 113 496 0000' } }, undefined);
+    const result = mergeContactChange(
+      base,
+      { phone: { value: '', base: '+44 113 496 0000' } },
+      undefined,
+    );
     expect(result.patch).toEqual({ phone: null });
   });
 });
 
 describe('mergeEmailSet', () => {
   it('keeps additions from both sides and applies a client removal', () => {
-    const merged = mergeEmailSet(['a@x.example', 'server-new@x.example'], ['client-new@x.example'], ['a@x.example']);
+    const merged = mergeEmailSet(
+      ['a@x.example', 'server-new@x.example'],
+      ['client-new@x.example'],
+      ['a@x.example'],
+    );
     expect(merged.sort()).toEqual(['client-new@x.example', 'server-new@x.example']);
   });
 
   it('never removes without a base', () => {
-    expect(mergeEmailSet(['a@x.example'], ['B@x.example'], undefined)).toEqual(['a@x.example', 'B@x.example']);
+    expect(mergeEmailSet(['a@x.example'], ['B@x.example'], undefined)).toEqual([
+      'a@x.example',
+      'B@x.example',
+    ]);
   });
 
   it('matches addresses case-insensitively', () => {
-    expect(mergeEmailSet(['A@X.example'], ['a@x.example'], ['a@x.example'])).toEqual(['A@X.example']);
+    expect(mergeEmailSet(['A@X.example'], ['a@x.example'], ['a@x.example'])).toEqual([
+      'A@X.example',
+    ]);
   });
 });
 

@@ -38,11 +38,18 @@ export function mergeContactChange(
 ): MergeResult {
   const patch: Record<string, SyncFieldValue> = {};
   const conflicts: FieldConflict[] = [];
-  for (const [field, change] of Object.entries(changes) as Array<[SyncContactField, SyncFieldChange]>) {
-    const hasBase = change.base !== undefined || (snapshotBase !== undefined && field in snapshotBase);
+  for (const [field, change] of Object.entries(changes) as Array<
+    [SyncContactField, SyncFieldChange]
+  >) {
+    const hasBase =
+      change.base !== undefined || (snapshotBase !== undefined && field in snapshotBase);
     const base = change.base !== undefined ? change.base : snapshotBase?.[field];
     if (field === 'emails') {
-      const merged = mergeEmailSet(server.emails, asList(change.value), hasBase ? asList(base ?? []) : undefined);
+      const merged = mergeEmailSet(
+        server.emails,
+        asList(change.value),
+        hasBase ? asList(base ?? []) : undefined,
+      );
       if (!sameList(merged, server.emails)) patch.emails = merged;
       continue;
     }
@@ -55,7 +62,12 @@ export function mergeContactChange(
       continue;
     }
     if (hasBase && sameScalar(clientValue, emptyToNull(base ?? null))) continue; // only the server changed it
-    conflicts.push({ path: field, base: hasBase ? (base ?? null) : undefined, server: serverValue, client: clientValue });
+    conflicts.push({
+      path: field,
+      base: hasBase ? (base ?? null) : undefined,
+      server: serverValue,
+      client: clientValue,
+    });
   }
   return { patch: patch as Partial<SyncContact>, conflicts };
 }
@@ -64,14 +76,20 @@ export function mergeContactChange(
  * Set merge keyed by the lower-cased address: client additions are added, client removals are
  * applied when the server still has the address; without a base nothing is removed (union).
  */
-export function mergeEmailSet(server: string[], client: string[], base: string[] | undefined): string[] {
+export function mergeEmailSet(
+  server: string[],
+  client: string[],
+  base: string[] | undefined,
+): string[] {
   const key = (email: string): string => email.trim().toLowerCase();
   const result = new Map(server.map((email) => [key(email), email]));
   const clientKeys = new Set(client.map(key));
   if (base !== undefined) {
     const baseKeys = new Set(base.map(key));
     for (const removed of baseKeys) if (!clientKeys.has(removed)) result.delete(removed);
-    for (const email of client) if (!baseKeys.has(key(email)) && !result.has(key(email))) result.set(key(email), email.trim());
+    for (const email of client)
+      if (!baseKeys.has(key(email)) && !result.has(key(email)))
+        result.set(key(email), email.trim());
   } else {
     for (const email of client) if (!result.has(key(email))) result.set(key(email), email.trim());
   }
@@ -105,6 +123,10 @@ function sameScalar(left: SyncFieldValue, right: SyncFieldValue): boolean {
 }
 
 function sameList(left: string[], right: string[]): boolean {
-  const normalize = (list: string[]) => list.map((item) => item.trim().toLowerCase()).sort().join('\n');
+  const normalize = (list: string[]) =>
+    list
+      .map((item) => item.trim().toLowerCase())
+      .sort()
+      .join('\n');
   return normalize(left) === normalize(right);
 }

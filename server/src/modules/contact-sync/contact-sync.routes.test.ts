@@ -25,7 +25,11 @@ async function actorOf(user: TestUser) {
   return buildActor(record, 'api-token');
 }
 
-async function push(user: TestUser, changes: unknown[], clientId = 'tb-laptop'): Promise<ContactSyncPushResponse> {
+async function push(
+  user: TestUser,
+  changes: unknown[],
+  clientId = 'tb-laptop',
+): Promise<ContactSyncPushResponse> {
   const response = await context.request
     .post('/api/v1/sync/contacts')
     .set(user.auth)
@@ -52,7 +56,10 @@ async function feed(user: TestUser, token?: string, limit = 500): Promise<Contac
   return response.body as ContactSyncFeedResponse;
 }
 
-async function fullSync(user: TestUser, limit: number): Promise<{ ids: string[]; pages: number; token: string }> {
+async function fullSync(
+  user: TestUser,
+  limit: number,
+): Promise<{ ids: string[]; pages: number; token: string }> {
   const ids: string[] = [];
   let token: string | undefined;
   let pages = 0;
@@ -97,37 +104,60 @@ describe('GET /api/v1/sync/contacts', () => {
 
   it('answers 410 to a token older than the tombstone retention, and a full resync creates no duplicates', async () => {
     const user = await context.createUser({ accessLevel: 'own' });
-    const created = await push(user, [createChange('Ana'), createChange('Bogdan'), createChange('Carmen')]);
+    const created = await push(user, [
+      createChange('Ana'),
+      createChange('Bogdan'),
+      createChange('Carmen'),
+    ]);
     const { token: oldToken } = await fullSync(user, 2);
     const actor = await actorOf(user);
     await archivePartner(actor, created.results[0]!.id!);
     // Everything recorded so far is "old": the tombstone goes, the horizon moves past the old token.
     await pruneContactChanges(0, new Date(Date.now() + 1000));
 
-    const expired = await context.request.get('/api/v1/sync/contacts').query({ token: oldToken }).set(user.auth);
+    const expired = await context.request
+      .get('/api/v1/sync/contacts')
+      .query({ token: oldToken })
+      .set(user.auth);
     expect(expired.status).toBe(410);
-    expect(expired.body.error).toMatchObject({ code: 'gone', details: { reason: 'SYNC_TOKEN_EXPIRED' } });
+    expect(expired.body.error).toMatchObject({
+      code: 'gone',
+      details: { reason: 'SYNC_TOKEN_EXPIRED' },
+    });
 
     const resync = await fullSync(user, 1);
     expect(resync.ids.sort()).toEqual([created.results[1]!.id!, created.results[2]!.id!].sort());
-    expect(await PartnerModel.countDocuments({ createdBy: user.userId })).toBe(3);
+    expect(
+      await PartnerModel.countDocuments({ createdBy: user.userId, _id: { $ne: user.partnerId } }),
+    ).toBe(3);
   });
 
   it('refuses forged tokens and tokens of another user with 410', async () => {
     const user = await context.createUser();
     const other = await context.createUser();
     const { token } = await fullSync(other, 5);
-    const forged = await context.request.get('/api/v1/sync/contacts').query({ token: 'abc.def' }).set(user.auth);
+    const forged = await context.request
+      .get('/api/v1/sync/contacts')
+      .query({ token: 'abc.def' })
+      .set(user.auth);
     expect(forged.status).toBe(410);
-    const foreign = await context.request.get('/api/v1/sync/contacts').query({ token }).set(user.auth);
+    const foreign = await context.request
+      .get('/api/v1/sync/contacts')
+      .query({ token })
+      .set(user.auth);
     expect(foreign.status).toBe(410);
   });
 
   it('validates the query and requires authentication', async () => {
     const user = await context.createUser();
-    const bad = await context.request.get('/api/v1/sync/contacts').query({ limit: 0 }).set(user.auth);
+    const bad = await context.request
+      .get('/api/v1/sync/contacts')
+      .query({ limit: 0 })
+      .set(user.auth);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.issues).toEqual([expect.objectContaining({ field: 'query.limit' })]);
+    expect(bad.body.error.details.issues).toEqual([
+      expect.objectContaining({ field: 'query.limit' }),
+    ]);
     expect((await context.request.get('/api/v1/sync/contacts')).status).toBe(401);
   });
 
@@ -136,7 +166,11 @@ describe('GET /api/v1/sync/contacts', () => {
     const bob = await context.createUser({ accessLevel: 'own' });
     await push(alice, [createChange('Alice customer')]);
     const bobs = await push(bob, [createChange('Bob customer')]);
-    await context.request.put('/api/v1/sync/contacts/settings').set(alice.auth).send({ scope: 'own' }).expect(200);
+    await context.request
+      .put('/api/v1/sync/contacts/settings')
+      .set(alice.auth)
+      .send({ scope: 'own' })
+      .expect(200);
     const aliceIds = (await fullSync(alice, 50)).ids;
     expect(aliceIds).not.toContain(bobs.results[0]!.id);
     expect(aliceIds).toHaveLength(1);
@@ -145,8 +179,14 @@ describe('GET /api/v1/sync/contacts', () => {
   it('stops a changed scope token with 410 so the book is rebuilt for the new set', async () => {
     const user = await context.createUser();
     const { token } = await fullSync(user, 5);
-    await context.request.put('/api/v1/sync/contacts/settings').set(user.auth).send({ scope: 'team' }).expect(200);
-    expect((await context.request.get('/api/v1/sync/contacts').query({ token }).set(user.auth)).status).toBe(410);
+    await context.request
+      .put('/api/v1/sync/contacts/settings')
+      .set(user.auth)
+      .send({ scope: 'team' })
+      .expect(200);
+    expect(
+      (await context.request.get('/api/v1/sync/contacts').query({ token }).set(user.auth)).status,
+    ).toBe(410);
     const settings = await context.request.get('/api/v1/sync/contacts/settings').set(user.auth);
     expect(settings.body).toEqual({ scope: 'team' });
   });
@@ -161,8 +201,16 @@ describe('POST /api/v1/sync/contacts', () => {
       .set(user.auth)
       .send({ clientId: 'x', changes: [{ changeId: 'short', op: 'update', fields: {} }] });
     expect(response.status).toBe(400);
-    const fields = (response.body.error.details.issues as Array<{ field: string }>).map((issue) => issue.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.changes.0.changeId', 'body.changes.0.id', 'body.changes.0.baseVersion']));
+    const fields = (response.body.error.details.issues as Array<{ field: string }>).map(
+      (issue) => issue.field,
+    );
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'body.changes.0.changeId',
+        'body.changes.0.id',
+        'body.changes.0.baseVersion',
+      ]),
+    );
     expect(await PartnerModel.countDocuments()).toBe(before);
   });
 
@@ -193,7 +241,14 @@ describe('POST /api/v1/sync/contacts', () => {
 
   it('merges field by field; a field changed on both sides keeps the server value and records a conflict on the chatter', async () => {
     const user = await context.createUser();
-    const [created] = (await push(user, [createChange('Margaret Lindqvist', { jobPosition: { value: 'Procurement Manager' }, city: { value: 'Leeds' } })])).results as [ContactSyncResult];
+    const [created] = (
+      await push(user, [
+        createChange('Margaret Lindqvist', {
+          jobPosition: { value: 'Procurement Manager' },
+          city: { value: 'Leeds' },
+        }),
+      ])
+    ).results as [ContactSyncResult];
     const actor = await actorOf(user);
     await updatePartner(actor, created.id!, { jobPosition: 'Head of Procurement' });
 
@@ -214,24 +269,43 @@ describe('POST /api/v1/sync/contacts', () => {
     expect(result.status).toBe('conflict');
     expect(result.contact).toMatchObject({ jobPosition: 'Head of Procurement', city: 'York' });
     expect(result.conflicts).toEqual([
-      expect.objectContaining({ kind: 'field', path: 'jobPosition', server: 'Head of Procurement', client: 'Purchasing Lead' }),
+      expect.objectContaining({
+        kind: 'field',
+        path: 'jobPosition',
+        server: 'Head of Procurement',
+        client: 'Purchasing Lead',
+      }),
     ]);
     expect(await ContactConflictModel.countDocuments({ contactId: created.id })).toBe(1);
-    const notes = await MessageModel.find({ resModel: 'partner', resId: created.id, kind: 'note' }).lean();
+    const notes = await MessageModel.find({
+      resModel: 'partner',
+      resId: created.id,
+      kind: 'note',
+    }).lean();
     expect(notes).toHaveLength(1);
     expect(notes[0]!.bodyHtml).toContain('Purchasing Lead');
 
-    const listed = await context.request.get(`/api/v1/sync/contacts/${created.id}/conflicts`).set(user.auth);
+    const listed = await context.request
+      .get(`/api/v1/sync/contacts/${created.id}/conflicts`)
+      .set(user.auth);
     expect(listed.body.items).toHaveLength(1);
   });
 
   it('merges against the server snapshot of the base version when the client sends no base values', async () => {
     const user = await context.createUser();
-    const [created] = (await push(user, [createChange('Snapshot Person', { city: { value: 'Cluj' } })])).results as [ContactSyncResult];
+    const [created] = (
+      await push(user, [createChange('Snapshot Person', { city: { value: 'Cluj' } })])
+    ).results as [ContactSyncResult];
     await updatePartner(await actorOf(user), created.id!, { jobPosition: 'CFO' });
     const [result] = (
       await push(user, [
-        { changeId: randomUUID(), op: 'update', id: created.id, baseVersion: created.version, fields: { city: { value: 'Iași' } } },
+        {
+          changeId: randomUUID(),
+          op: 'update',
+          id: created.id,
+          baseVersion: created.version,
+          fields: { city: { value: 'Iași' } },
+        },
       ])
     ).results as [ContactSyncResult];
     expect(result.status).toBe('merged');
@@ -243,14 +317,18 @@ describe('POST /api/v1/sync/contacts', () => {
     const [created] = (await push(user, [createChange('Keep Me')])).results as [ContactSyncResult];
     await updatePartner(await actorOf(user), created.id!, { phone: '+40 721 000 000' });
     const [result] = (
-      await push(user, [{ changeId: randomUUID(), op: 'delete', id: created.id, baseVersion: created.version }])
+      await push(user, [
+        { changeId: randomUUID(), op: 'delete', id: created.id, baseVersion: created.version },
+      ])
     ).results as [ContactSyncResult];
     expect(result.status).toBe('conflict');
     expect(result.conflicts?.[0]?.kind).toBe('delete-vs-edit');
     expect((await PartnerModel.findById(created.id).lean())?.active).toBe(true);
 
     const [deleted] = (
-      await push(user, [{ changeId: randomUUID(), op: 'delete', id: created.id, baseVersion: result.version }])
+      await push(user, [
+        { changeId: randomUUID(), op: 'delete', id: created.id, baseVersion: result.version },
+      ])
     ).results as [ContactSyncResult];
     expect(deleted).toMatchObject({ status: 'applied', deleted: true });
     expect((await PartnerModel.findById(created.id).lean())?.active).toBe(false);
@@ -258,11 +336,19 @@ describe('POST /api/v1/sync/contacts', () => {
 
   it('brings back a contact archived on the server when the client edits it', async () => {
     const user = await context.createUser();
-    const [created] = (await push(user, [createChange('Back Again')])).results as [ContactSyncResult];
+    const [created] = (await push(user, [createChange('Back Again')])).results as [
+      ContactSyncResult,
+    ];
     await archivePartner(await actorOf(user), created.id!);
     const [result] = (
       await push(user, [
-        { changeId: randomUUID(), op: 'update', id: created.id, baseVersion: created.version, fields: { city: { value: 'Brașov', base: null } } },
+        {
+          changeId: randomUUID(),
+          op: 'update',
+          id: created.id,
+          baseVersion: created.version,
+          fields: { city: { value: 'Brașov', base: null } },
+        },
       ])
     ).results as [ContactSyncResult];
     expect(result.status).toBe('conflict');

@@ -47,7 +47,9 @@ export const contactSyncModule: AppModule = {
           'Each change carries a change id and the version it was based on; updates are merged three-way, conflicting client values are kept as conflict records. Replaying a batch returns the stored results.',
         tag,
         body: contactSyncPushBodySchema,
-        responses: { 200: { description: 'One result per change', schema: contactSyncPushResponseSchema } },
+        responses: {
+          200: { description: 'One result per change', schema: contactSyncPushResponseSchema },
+        },
       },
       ({ actor, body }) => applyClientChanges(actor, body),
     );
@@ -66,7 +68,8 @@ export const contactSyncModule: AppModule = {
         method: 'put',
         path: '/sync/contacts/settings',
         summary: 'Choose which contacts my address book syncs (own, opportunities, team)',
-        description: 'Changing the scope makes outstanding sync tokens expire (410): the next sync is a full one.',
+        description:
+          'Changing the scope makes outstanding sync tokens expire (410): the next sync is a full one.',
         tag,
         body: contactSyncSettingsSchema,
         responses: { 200: { description: 'Settings', schema: contactSyncSettingsSchema } },
@@ -80,7 +83,12 @@ export const contactSyncModule: AppModule = {
         summary: 'Open sync conflicts of a contact',
         tag,
         params: idParamsSchema,
-        responses: { 200: { description: 'Conflicts, newest first', schema: contactConflictListResponseSchema } },
+        responses: {
+          200: {
+            description: 'Conflicts, newest first',
+            schema: contactConflictListResponseSchema,
+          },
+        },
       },
       async ({ params }) => ({ items: await listOpenConflicts(params.id) }),
     );

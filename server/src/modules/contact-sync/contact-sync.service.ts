@@ -24,7 +24,12 @@ import { leadReadFilter } from '../access/access-policy';
 import { postMessage } from '../messages/message.service';
 import { runOnce } from '../mail/idempotency-claim';
 import { PartnerModel, type PartnerRecord } from '../partners/partner.model';
-import { archivePartner, createPartner, restorePartner, updatePartner } from '../partners/partner.service';
+import {
+  archivePartner,
+  createPartner,
+  restorePartner,
+  updatePartner,
+} from '../partners/partner.service';
 import {
   findLatestChange,
   findSnapshotAt,
@@ -33,8 +38,17 @@ import {
   snapshotFromPartner,
 } from './contact-change-log';
 import type { ContactSnapshot } from './contact-change.model';
-import { changedSince, mergeContactChange, type BaseValues, type FieldConflict } from './contact-merge';
-import { ContactConflictModel, ContactSyncSettingsModel, type ContactConflictRecord } from './contact-sync.model';
+import {
+  changedSince,
+  mergeContactChange,
+  type BaseValues,
+  type FieldConflict,
+} from './contact-merge';
+import {
+  ContactConflictModel,
+  ContactSyncSettingsModel,
+  type ContactConflictRecord,
+} from './contact-sync.model';
 import { decodeSyncToken, encodeSyncToken } from './sync-token';
 
 type PushBody = z.output<typeof contactSyncPushBodySchema>;
@@ -43,12 +57,17 @@ type PushBody = z.output<typeof contactSyncPushBodySchema>;
 // Settings: which contacts a user's address book holds
 
 export async function getSyncSettings(actor: Actor): Promise<ContactSyncSettings> {
-  const stored = await ContactSyncSettingsModel.findOne({ userId: new Types.ObjectId(actor.userId) }).lean();
+  const stored = await ContactSyncSettingsModel.findOne({
+    userId: new Types.ObjectId(actor.userId),
+  }).lean();
   return { scope: stored?.scope ?? 'opportunities' };
 }
 
 /** Changing the scope invalidates the user's tokens (they carry it): the next sync is a full one. */
-export async function updateSyncSettings(actor: Actor, settings: ContactSyncSettings): Promise<ContactSyncSettings> {
+export async function updateSyncSettings(
+  actor: Actor,
+  settings: ContactSyncSettings,
+): Promise<ContactSyncSettings> {
   await ContactSyncSettingsModel.updateOne(
     { userId: new Types.ObjectId(actor.userId) },
     { $set: { scope: settings.scope } },
@@ -60,8 +79,8 @@ export async function updateSyncSettings(actor: Actor, settings: ContactSyncSett
 // ---------------------------------------------------------------------------------------------
 // The change feed
 
-/** One read of the log covers at most this many entries per requested change (out-of-scope ones are skipped). */
-const readAheadFactor = 4;
+/** Log reads start at the page size and double while a sparse scope skips most entries. */
+const maxReadAheadFactor = 8;
 
 export async function readContactFeed(
   actor: Actor,
@@ -73,8 +92,15 @@ export async function readContactFeed(
   let chainHorizon = counter.horizonSeq;
   if (query.token !== undefined) {
     const payload = decodeSyncToken(query.token, counter.epoch);
-    const tombstonesKept = payload !== undefined && Math.max(payload.seq, payload.h) >= counter.horizonSeq;
-    if (!payload || !tombstonesKept || payload.userId !== actor.userId || payload.scope !== scope || payload.seq > counter.seq) {
+    const tombstonesKept =
+      payload !== undefined && Math.max(payload.seq, payload.h) >= counter.horizonSeq;
+    if (
+      !payload ||
+      !tombstonesKept ||
+      payload.userId !== actor.userId ||
+      payload.scope !== scope ||
+      payload.seq > counter.seq
+    ) {
       throw new AppError('gone', 'This sync token has expired: start a full sync without a token', {
         reason: syncTokenExpiredReason,
       });
@@ -82,13 +108,24 @@ export async function readContactFeed(
     cursor = payload.seq;
     chainHorizon = payload.h;
   }
-  const inScope = await buildScopeMatcher(actor, scope);
+  // Built on the first entry that needs it: a sync with nothing new costs no lead queries.
+  let scopeMatcher: ((partnerId: string, snapshot: ContactSnapshot) => boolean) | undefined;
+  const inScope = async (partnerId: string, snapshot: ContactSnapshot): Promise<boolean> => {
+    scopeMatcher ??= await buildScopeMatcher(actor, scope);
+    return scopeMatcher(partnerId, snapshot);
+  };
   // A first sync has nothing to delete: its first page skips tombstones; later pages carry them.
   const skipTombstones = query.token === undefined;
   const byPartner = new Map<string, ContactSyncChange>();
   let hasMore = false;
-  for (;;) {
-    const page = await readStableChanges(cursor, query.limit * readAheadFactor);
+  // Nothing allocated since the token: answer from the counter alone (the common poll).
+  let readAhead = 1;
+  for (
+    let caughtUp = cursor >= counter.seq;
+    !caughtUp;
+    readAhead = Math.min(readAhead * 2, maxReadAheadFactor)
+  ) {
+    const page = await readStableChanges(cursor, query.limit * readAhead);
     let pageFull = false;
     for (const entry of page.entries) {
       const id = String(entry.partnerId);
@@ -100,7 +137,7 @@ export async function readContactFeed(
       if (entry.deleted || !entry.snapshot) {
         if (!skipTombstones) byPartner.set(id, { id, version: entry.seq, deleted: true });
         else byPartner.delete(id);
-      } else if (inScope(id, entry.snapshot)) {
+      } else if (await inScope(id, entry.snapshot)) {
         byPartner.set(id, { id, version: entry.seq, contact: toSyncContact(entry.snapshot) });
       } else if (byPartner.has(id)) {
         // Left the user's set within this page: the address book drops it.
@@ -112,11 +149,14 @@ export async function readContactFeed(
       break;
     }
     cursor = Math.max(cursor, page.stableSeq);
-    if (!page.hasMore) break;
+    caughtUp = !page.hasMore;
   }
   return {
     changes: [...byPartner.values()],
-    nextToken: encodeSyncToken({ v: 1, seq: cursor, h: chainHorizon, userId: actor.userId, scope }, counter.epoch),
+    nextToken: encodeSyncToken(
+      { v: 1, seq: cursor, h: chainHorizon, userId: actor.userId, scope },
+      counter.epoch,
+    ),
     hasMore,
   };
 }
@@ -144,11 +184,13 @@ async function buildScopeMatcher(
     }
   }
   const teams = new Set(scope === 'team' ? actor.teamIds : []);
+  // The user's own card (their partner as a user) is not a contact of their book.
   return (partnerId, snapshot) =>
-    snapshot.userId === me ||
-    snapshot.createdBy === me ||
-    (snapshot.teamId !== null && teams.has(snapshot.teamId)) ||
-    leadPartnerIds.has(partnerId);
+    partnerId !== actor.partnerId &&
+    (snapshot.userId === me ||
+      snapshot.createdBy === me ||
+      (snapshot.teamId !== null && teams.has(snapshot.teamId)) ||
+      leadPartnerIds.has(partnerId));
 }
 
 function toSyncContact(snapshot: ContactSnapshot): SyncContact {
@@ -159,13 +201,18 @@ function toSyncContact(snapshot: ContactSnapshot): SyncContact {
 // ---------------------------------------------------------------------------------------------
 // Client changes
 
-export async function applyClientChanges(actor: Actor, body: PushBody): Promise<ContactSyncPushResponse> {
+export async function applyClientChanges(
+  actor: Actor,
+  body: PushBody,
+): Promise<ContactSyncPushResponse> {
   const results: ContactSyncResult[] = [];
   let replayed = 0;
   // One change after the other: a batch may create a contact and then edit it.
   for (const change of body.changes) {
     const outcome = await runOnce(`contact-sync:${actor.userId}:${change.changeId}`, (session) =>
-      applyOneChange(actor, body, change, session).catch((error: unknown) => rejectedResult(change, error)),
+      applyOneChange(actor, body, change, session).catch((error: unknown) =>
+        rejectedResult(change, error),
+      ),
     );
     if (outcome.replayed) replayed += 1;
     results.push(outcome.result);
@@ -175,11 +222,18 @@ export async function applyClientChanges(actor: Actor, body: PushBody): Promise<
 
 function rejectedResult(change: ContactSyncClientChange, error: unknown): ContactSyncResult {
   if (!(error instanceof AppError) || error.status >= 500) throw error;
-  const details = error.details as { issues?: Array<{ field: string; message: string }> } | undefined;
+  const details = error.details as
+    { issues?: Array<{ field: string; message: string }> } | undefined;
   const message = details?.issues?.length
     ? details.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')
     : error.message;
-  return { changeId: change.changeId, localRef: change.localRef, status: 'rejected', id: change.id, error: { code: error.code, message } };
+  return {
+    changeId: change.changeId,
+    localRef: change.localRef,
+    status: 'rejected',
+    id: change.id,
+    error: { code: error.code, message },
+  };
 }
 
 async function applyOneChange(
@@ -191,7 +245,11 @@ async function applyOneChange(
   const base = { changeId: change.changeId, localRef: change.localRef };
   const fields = change.fields ?? {};
   if (change.op === 'create') {
-    const created = await createPartner(actor, toPartnerInput(fields, undefined, true) as Parameters<typeof createPartner>[1], { session });
+    const created = await createPartner(
+      actor,
+      toPartnerInput(fields, undefined, true) as Parameters<typeof createPartner>[1],
+      { session },
+    );
     return { ...base, status: 'applied', ...(await currentState(created._id, session)) };
   }
 
@@ -202,19 +260,33 @@ async function applyOneChange(
   const currentVersion = latest?.seq ?? 0;
   const current = snapshotFromPartner(partner);
   const unchangedSinceBase = change.baseVersion === currentVersion;
-  const baseSnapshot = unchangedSinceBase ? current : (await findSnapshotAt(partner._id, change.baseVersion!))?.snapshot;
+  const baseSnapshot = unchangedSinceBase
+    ? current
+    : (await findSnapshotAt(partner._id, change.baseVersion!))?.snapshot;
 
   if (change.op === 'delete') {
-    if (!partner.active) return { ...base, status: 'applied', id, version: currentVersion, deleted: true };
+    if (!partner.active)
+      return { ...base, status: 'applied', id, version: currentVersion, deleted: true };
     if (unchangedSinceBase || (baseSnapshot && !changedSince(baseSnapshot, current))) {
       await archivePartner(actor, id, { session });
       return { ...base, status: 'applied', ...(await currentState(partner._id, session)) };
     }
     // Deleting a contact someone edited since: keep it, tell both sides.
-    const conflicts = await recordConflicts(actor, body, change, partner, 'delete-vs-edit', [
-      { path: '*', server: null, client: null },
-    ], session);
-    return { ...base, status: 'conflict', conflicts, ...(await currentState(partner._id, session)) };
+    const conflicts = await recordConflicts(
+      actor,
+      body,
+      change,
+      partner,
+      'delete-vs-edit',
+      [{ path: '*', server: null, client: null }],
+      session,
+    );
+    return {
+      ...base,
+      status: 'conflict',
+      conflicts,
+      ...(await currentState(partner._id, session)),
+    };
   }
 
   // update
@@ -227,18 +299,40 @@ async function applyOneChange(
   const snapshotBase: BaseValues | undefined = baseSnapshot ? { ...baseSnapshot } : undefined;
   const merge = mergeContactChange(current, fields, snapshotBase);
   if (Object.keys(merge.patch).length > 0) {
-    await updatePartner(actor, id, toPartnerInput(merge.patch, partner, false) as UpdatePartnerBody, { session });
+    await updatePartner(
+      actor,
+      id,
+      toPartnerInput(merge.patch, partner, false) as UpdatePartnerBody,
+      { session },
+    );
   }
   const conflictInputs: FieldConflict[] = [...merge.conflicts];
   const conflicts: ContactConflict[] = [];
   if (resurrected) {
-    conflicts.push(...(await recordConflicts(actor, body, change, partner, 'edit-vs-delete', [{ path: '*' }], session)));
+    conflicts.push(
+      ...(await recordConflicts(
+        actor,
+        body,
+        change,
+        partner,
+        'edit-vs-delete',
+        [{ path: '*' }],
+        session,
+      )),
+    );
   }
   if (conflictInputs.length > 0) {
-    conflicts.push(...(await recordConflicts(actor, body, change, partner, 'field', conflictInputs, session)));
+    conflicts.push(
+      ...(await recordConflicts(actor, body, change, partner, 'field', conflictInputs, session)),
+    );
   }
   const status = conflicts.length > 0 ? 'conflict' : unchangedSinceBase ? 'applied' : 'merged';
-  return { ...base, status, ...(conflicts.length > 0 ? { conflicts } : {}), ...(await currentState(partner._id, session)) };
+  return {
+    ...base,
+    status,
+    ...(conflicts.length > 0 ? { conflicts } : {}),
+    ...(await currentState(partner._id, session)),
+  };
 }
 
 async function currentState(
@@ -247,7 +341,8 @@ async function currentState(
 ): Promise<Pick<ContactSyncResult, 'id' | 'version' | 'contact' | 'deleted'>> {
   const latest = await findLatestChange(partnerId, session);
   const id = String(partnerId);
-  if (!latest || latest.deleted || !latest.snapshot) return { id, version: latest?.seq ?? 0, deleted: true };
+  if (!latest || latest.deleted || !latest.snapshot)
+    return { id, version: latest?.seq ?? 0, deleted: true };
   return { id, version: latest.seq, contact: toSyncContact(latest.snapshot) };
 }
 
@@ -260,11 +355,28 @@ function toPartnerInput(
   const value = (field: string): SyncFieldValue | undefined => {
     const raw = (fields as Record<string, unknown>)[field];
     if (raw === undefined) return undefined;
-    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw) return (raw as SyncFieldChange).value;
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw)
+      return (raw as SyncFieldChange).value;
     return raw as SyncFieldValue;
   };
   const input: Record<string, unknown> = {};
-  for (const field of ['name', 'companyName', 'jobPosition', 'phone', 'mobile', 'street', 'street2', 'zip', 'city', 'stateCode', 'countryCode', 'website', 'lang', 'notes', 'email'] as const) {
+  for (const field of [
+    'name',
+    'companyName',
+    'jobPosition',
+    'phone',
+    'mobile',
+    'street',
+    'street2',
+    'zip',
+    'city',
+    'stateCode',
+    'countryCode',
+    'website',
+    'lang',
+    'notes',
+    'email',
+  ] as const) {
     const given = value(field);
     if (given === undefined) continue;
     input[field] = given === null ? '' : String(given);
@@ -276,18 +388,24 @@ function toPartnerInput(
     const primary = (input.email as string | undefined) ?? existing?.email ?? '';
     const list = primary ? [{ email: primary, primary: true }] : [];
     for (const email of extras) {
-      if (email.trim().toLowerCase() !== primary.trim().toLowerCase()) list.push({ email: email.trim(), primary: false });
+      if (email.trim().toLowerCase() !== primary.trim().toLowerCase())
+        list.push({ email: email.trim(), primary: false });
     }
     input.emails = list;
   }
   const parsed = updatePartnerBodySchema.safeParse(input);
   if (!parsed.success) {
     throw new AppError('validation_failed', 'Invalid contact', {
-      issues: parsed.error.issues.map((issue) => ({ field: `fields.${issue.path.join('.')}`, message: issue.message })),
+      issues: parsed.error.issues.map((issue) => ({
+        field: `fields.${issue.path.join('.')}`,
+        message: issue.message,
+      })),
     });
   }
   if (creating && typeof input.name !== 'string') {
-    throw new AppError('validation_failed', 'Invalid contact', { issues: [{ field: 'fields.name', message: 'is required' }] });
+    throw new AppError('validation_failed', 'Invalid contact', {
+      issues: [{ field: 'fields.name', message: 'is required' }],
+    });
   }
   return parsed.data;
 }
@@ -302,7 +420,11 @@ async function recordConflicts(
   session: ClientSession,
 ): Promise<ContactConflict[]> {
   const detectedAt = new Date();
-  const source = { clientId: body.clientId, host: body.host, ...(body.device ? { device: body.device } : {}) };
+  const source = {
+    clientId: body.clientId,
+    host: body.host,
+    ...(body.device ? { device: body.device } : {}),
+  };
   const documents = conflicts.map((conflict) => ({
     _id: new Types.ObjectId(),
     contactId: partner._id,
@@ -349,8 +471,10 @@ function describeConflicts(
   source: { host: string; device?: string },
 ): string {
   const where = escapeHtml(source.device ? `${source.host} (${source.device})` : source.host);
-  if (kind === 'delete-vs-edit') return `<p>${where} deleted this contact after it was changed in the CRM; the contact was kept.</p>`;
-  if (kind === 'edit-vs-delete') return `<p>${where} edited this contact after it was archived in the CRM; it was restored with the edit.</p>`;
+  if (kind === 'delete-vs-edit')
+    return `<p>${where} deleted this contact after it was changed in the CRM; the contact was kept.</p>`;
+  if (kind === 'edit-vs-delete')
+    return `<p>${where} edited this contact after it was archived in the CRM; it was restored with the edit.</p>`;
   const rows = conflicts
     .map(
       (conflict) =>
@@ -370,7 +494,10 @@ function escapeHtml(text: string): string {
 }
 
 export async function listOpenConflicts(contactId: string): Promise<ContactConflict[]> {
-  const records = await ContactConflictModel.find({ contactId: new Types.ObjectId(contactId), resolvedAt: null })
+  const records = await ContactConflictModel.find({
+    contactId: new Types.ObjectId(contactId),
+    resolvedAt: null,
+  })
     .sort({ detectedAt: -1 })
     .limit(200)
     .lean();

@@ -32,11 +32,19 @@ export function decodeSyncToken(token: string, epoch: string): SyncTokenPayload 
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
-    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<SyncTokenPayload>;
-    if (payload.v !== 1 || typeof payload.seq !== 'number' || typeof payload.h !== 'number' || typeof payload.userId !== 'string') {
+    const payload = JSON.parse(
+      Buffer.from(body, 'base64url').toString('utf8'),
+    ) as Partial<SyncTokenPayload>;
+    if (
+      payload.v !== 1 ||
+      typeof payload.seq !== 'number' ||
+      typeof payload.h !== 'number' ||
+      typeof payload.userId !== 'string'
+    ) {
       return undefined;
     }
-    if (payload.scope !== 'own' && payload.scope !== 'opportunities' && payload.scope !== 'team') return undefined;
+    if (payload.scope !== 'own' && payload.scope !== 'opportunities' && payload.scope !== 'team')
+      return undefined;
     return payload as SyncTokenPayload;
   } catch {
     // A valid signature over a body we cannot read cannot happen short of a key leak; refuse it.

@@ -59,7 +59,11 @@ export async function runOnce<T>(
     if (claimed.owner) break;
     if (claimed.done) return { result: claimed.result as T, replayed: true };
     if (Date.now() > deadline) {
-      throw new AppError('conflict', 'The same request is still being processed; retry in a moment', { key });
+      throw new AppError(
+        'conflict',
+        'The same request is still being processed; retry in a moment',
+        { key },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 200);

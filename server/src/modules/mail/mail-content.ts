@@ -38,11 +38,15 @@ export interface MailContent {
  * charsets through iconv-lite, RFC 2231 names — `sync-and-mail.md` §4). What the user saw in the
  * client wins for headers it sent; attachments only ever come from the .eml.
  */
-export async function buildMailContent(mail: ParsedMailDescriptor, eml: Buffer | undefined): Promise<MailContent> {
+export async function buildMailContent(
+  mail: ParsedMailDescriptor,
+  eml: Buffer | undefined,
+): Promise<MailContent> {
   const parsed = eml ? await parseEml(eml) : undefined;
   const messageIdHeader = mail.messageId ?? parsed?.messageId;
   const references = mail.references.length > 0 ? mail.references : referencesOf(parsed);
-  const inReplyTo = mail.inReplyTo ?? (parsed?.inReplyTo ? normalizeMessageId(parsed.inReplyTo) : undefined);
+  const inReplyTo =
+    mail.inReplyTo ?? (parsed?.inReplyTo ? normalizeMessageId(parsed.inReplyTo) : undefined);
   const bodyText = mail.bodyText ?? parsed?.text ?? undefined;
   const bodyHtml = mail.bodyHtml ?? (typeof parsed?.html === 'string' ? parsed.html : undefined);
   const date = mail.date ? new Date(mail.date) : parsed?.date;
@@ -59,7 +63,8 @@ export async function buildMailContent(mail: ParsedMailDescriptor, eml: Buffer |
     attachments: (parsed?.attachments ?? [])
       .filter((attachment) => attachment.content.length > 0)
       .map((attachment, index) => ({
-        fileName: attachment.filename ?? `attachment-${index + 1}${extensionFor(attachment.contentType)}`,
+        fileName:
+          attachment.filename ?? `attachment-${index + 1}${extensionFor(attachment.contentType)}`,
         contentType: attachment.contentType || 'application/octet-stream',
         content: attachment.content,
         ...(attachment.contentId && attachment.related ? { contentId: attachment.contentId } : {}),
@@ -67,7 +72,8 @@ export async function buildMailContent(mail: ParsedMailDescriptor, eml: Buffer |
     ...(eml ? { eml } : {}),
     host: mail.host,
   };
-  if (messageIdHeader) return { ...content, messageId: normalizeMessageId(messageIdHeader), derivedMessageId: false };
+  if (messageIdHeader)
+    return { ...content, messageId: normalizeMessageId(messageIdHeader), derivedMessageId: false };
   return { ...content, messageId: derivedMessageId(content), derivedMessageId: true };
 }
 
@@ -75,7 +81,9 @@ async function parseEml(eml: Buffer): Promise<ParsedMail> {
   try {
     return await simpleParser(eml, { skipTextToHtml: true, skipImageLinks: true });
   } catch {
-    throw new ValidationError([{ field: 'body.eml', message: 'is not a readable RFC 5322 message' }]);
+    throw new ValidationError([
+      { field: 'body.eml', message: 'is not a readable RFC 5322 message' },
+    ]);
   }
 }
 
@@ -84,17 +92,28 @@ async function parseEml(eml: Buffer): Promise<ParsedMail> {
  * record: a hash of sender, date, subject and text (line ends and outer blanks normalized),
  * shaped as a msg-id so thread lookups treat it like any other.
  */
-function derivedMessageId(mail: Pick<MailContent, 'from' | 'date' | 'subject' | 'bodyText'>): string {
+function derivedMessageId(
+  mail: Pick<MailContent, 'from' | 'date' | 'subject' | 'bodyText'>,
+): string {
   const text = (mail.bodyText ?? '').replace(/\r\n?/g, '\n').trim();
   const hash = createHash('sha256')
-    .update(JSON.stringify([mail.from.address.toLowerCase(), mail.date?.toISOString() ?? '', mail.subject.trim(), text]))
+    .update(
+      JSON.stringify([
+        mail.from.address.toLowerCase(),
+        mail.date?.toISOString() ?? '',
+        mail.subject.trim(),
+        text,
+      ]),
+    )
     .digest('hex');
   return `<sha256-${hash.slice(0, 40)}@no-message-id.inbox-crm>`;
 }
 
 function referencesOf(parsed: ParsedMail | undefined): string[] {
   if (!parsed?.references) return [];
-  return Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/).filter(Boolean);
+  return Array.isArray(parsed.references)
+    ? parsed.references
+    : parsed.references.split(/\s+/).filter(Boolean);
 }
 
 function addressesOf(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
@@ -124,12 +143,20 @@ export function textToHtml(text: string): string {
 }
 
 export function formatAddress(address: MailAddress): string {
-  return address.name ? `"${address.name.replace(/"/g, "'")}" <${address.address}>` : address.address;
+  return address.name
+    ? `"${address.name.replace(/"/g, "'")}" <${address.address}>`
+    : address.address;
 }
 
 /** File name for the archived .eml: the subject, made safe, or a fallback. */
 export function emlFileName(subject: string): string {
-  const printable = [...subject].map((character) => (character.charCodeAt(0) < 32 ? ' ' : character)).join('');
-  const base = printable.replace(/[\\/:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  const printable = [...subject]
+    .map((character) => (character.charCodeAt(0) < 32 ? ' ' : character))
+    .join('');
+  const base = printable
+    .replace(/[\\/:*?"<>|]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
   return `${base || 'mail'}.eml`;
 }

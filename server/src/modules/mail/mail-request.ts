@@ -32,7 +32,10 @@ export async function readMailRequest<Schema extends z.ZodType>(
     throw tooLarge(maxEmlBytes);
   }
   const { payload, eml } = await readMultipart(req, maxEmlBytes);
-  if (payload === undefined) throw new ValidationError([{ field: 'body.payload', message: 'is required (the JSON body as a form field)' }]);
+  if (payload === undefined)
+    throw new ValidationError([
+      { field: 'body.payload', message: 'is required (the JSON body as a form field)' },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
@@ -53,12 +56,19 @@ function validate<Schema extends z.ZodType>(schema: Schema, value: unknown): z.o
 }
 
 function tooLarge(maxEmlBytes: number): AppError {
-  return new AppError('payload_too_large', `The mail is larger than the limit of ${maxEmlBytes} bytes`, {
-    maxBytes: maxEmlBytes,
-  });
+  return new AppError(
+    'payload_too_large',
+    `The mail is larger than the limit of ${maxEmlBytes} bytes`,
+    {
+      maxBytes: maxEmlBytes,
+    },
+  );
 }
 
-function readMultipart(req: Request, maxEmlBytes: number): Promise<{ payload?: string; eml?: Buffer }> {
+function readMultipart(
+  req: Request,
+  maxEmlBytes: number,
+): Promise<{ payload?: string; eml?: Buffer }> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -75,7 +85,10 @@ function readMultipart(req: Request, maxEmlBytes: number): Promise<{ payload?: s
     let eml: Promise<Buffer> | undefined;
     parser.on('field', (name, value, info) => {
       if (name !== 'payload') return;
-      if (info.valueTruncated) failure ??= new ValidationError([{ field: 'body.payload', message: `is larger than ${maxPayloadBytes} bytes` }]);
+      if (info.valueTruncated)
+        failure ??= new ValidationError([
+          { field: 'body.payload', message: `is larger than ${maxPayloadBytes} bytes` },
+        ]);
       payload = value;
     });
     parser.on('file', (name, stream) => {
@@ -97,7 +110,9 @@ function readMultipart(req: Request, maxEmlBytes: number): Promise<{ payload?: s
       });
       eml.catch(() => undefined); // reported once the whole request is read
     });
-    parser.on('error', () => reject(new ValidationError([{ field: 'body', message: 'is not a valid multipart body' }])));
+    parser.on('error', () =>
+      reject(new ValidationError([{ field: 'body', message: 'is not a valid multipart body' }])),
+    );
     parser.on('close', () => {
       if (failure) {
         reject(failure);

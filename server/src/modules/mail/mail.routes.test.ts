@@ -29,7 +29,10 @@ const rfqMail: MailDescriptor = {
 
 const rfqDraft = {
   name: 'Request for quotation: 120 ergonomic office chairs',
-  contact: { name: 'Margaret Lindqvist', email: 'margaret.lindqvist@bluefin-logistics.example.com' },
+  contact: {
+    name: 'Margaret Lindqvist',
+    email: 'margaret.lindqvist@bluefin-logistics.example.com',
+  },
   companyName: 'Bluefin Logistics Ltd',
   expectedRevenue: 36000,
 };
@@ -46,7 +49,11 @@ function uniqueMail(label: string, overrides: Partial<MailDescriptor> = {}): Mai
   };
 }
 
-function createFromMail(user: TestUser, mail: MailDescriptor, draft: Record<string, unknown> = { name: mail.subject || 'Deal' }) {
+function createFromMail(
+  user: TestUser,
+  mail: MailDescriptor,
+  draft: Record<string, unknown> = { name: mail.subject || 'Deal' },
+) {
   return context.request.post('/api/v1/mail/opportunities').set(user.auth).send({ mail, draft });
 }
 
@@ -60,16 +67,30 @@ describe('POST /api/v1/mail/opportunities', () => {
     const first = await createFromMail(salesUser, rfqMail, rfqDraft);
     expect(first.status).toBe(201);
     const body = first.body as MailToOpportunityResponse;
-    expect(body).toMatchObject({ status: 'created', record: { resModel: 'lead', name: rfqDraft.name }, idempotencyKey: rfqMail.messageId });
+    expect(body).toMatchObject({
+      status: 'created',
+      record: { resModel: 'lead', name: rfqDraft.name },
+      idempotencyKey: rfqMail.messageId,
+    });
 
     const lead = await LeadModel.findById(body.record.resId).lean();
-    expect(lead).toMatchObject({ expectedRevenue: 36000, utm: { medium: 'email', source: 'thunderbird' } });
+    expect(lead).toMatchObject({
+      expectedRevenue: 36000,
+      utm: { medium: 'email', source: 'thunderbird' },
+    });
     const partner = await PartnerModel.findById(lead!.partnerId).lean();
-    expect(partner).toMatchObject({ name: 'Margaret Lindqvist', emailNormalized: 'margaret.lindqvist@bluefin-logistics.example.com' });
+    expect(partner).toMatchObject({
+      name: 'Margaret Lindqvist',
+      emailNormalized: 'margaret.lindqvist@bluefin-logistics.example.com',
+    });
     const company = await PartnerModel.findById(partner!.parentId).lean();
     expect(company).toMatchObject({ isCompany: true, name: 'Bluefin Logistics Ltd' });
 
-    const messages = await MessageModel.find({ resModel: 'lead', resId: lead!._id, kind: 'email' }).lean();
+    const messages = await MessageModel.find({
+      resModel: 'lead',
+      resId: lead!._id,
+      kind: 'email',
+    }).lean();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ messageId: rfqMail.messageId, subject: rfqMail.subject });
 
@@ -89,17 +110,30 @@ describe('POST /api/v1/mail/opportunities', () => {
         'payload',
         JSON.stringify({
           mail: { from: { address: 'stefania.dumitrescu@carpatica.example.ro' }, subject: '' },
-          draft: { name: 'Cerere de ofertă – mobilier birou', companyName: 'SC Carpatica Construct SRL' },
+          draft: {
+            name: 'Cerere de ofertă – mobilier birou',
+            companyName: 'SC Carpatica Construct SRL',
+          },
         }),
       )
       .attach('eml', eml, { filename: 'oferta.eml', contentType: 'message/rfc822' });
     expect(response.status).toBe(201);
     const body = response.body as MailToOpportunityResponse;
     expect(body.idempotencyKey).toBe('<000001dc5298$7a1b3c40$6e51b4c0$@carpatica.example.ro>');
-    const attachments = await AttachmentModel.find({ resModel: 'lead', resId: body.record.resId }).lean();
+    const attachments = await AttachmentModel.find({
+      resModel: 'lead',
+      resId: body.record.resId,
+    }).lean();
     const archived = attachments.find((attachment) => attachment.contentType === 'message/rfc822');
-    expect(archived).toMatchObject({ size: eml.length, fileName: 'Cerere de ofertă – mobilier birou.eml' });
-    const message = await MessageModel.findOne({ resModel: 'lead', resId: body.record.resId, kind: 'email' }).lean();
+    expect(archived).toMatchObject({
+      size: eml.length,
+      fileName: 'Cerere de ofertă – mobilier birou.eml',
+    });
+    const message = await MessageModel.findOne({
+      resModel: 'lead',
+      resId: body.record.resId,
+      kind: 'email',
+    }).lean();
     expect(message?.subject).toBe('Cerere de ofertă – mobilier birou');
     expect(message?.attachmentIds.map(String)).toEqual(expect.arrayContaining(body.attachmentIds));
   });
@@ -114,13 +148,23 @@ describe('POST /api/v1/mail/opportunities', () => {
         'payload',
         JSON.stringify({
           mail,
-          target: { resModel: 'partner', resId: String((await PartnerModel.findOne({ isCompany: true, name: 'Bluefin Logistics Ltd' }).lean())!._id) },
+          target: {
+            resModel: 'partner',
+            resId: String(
+              (await PartnerModel.findOne({
+                isCompany: true,
+                name: 'Bluefin Logistics Ltd',
+              }).lean())!._id,
+            ),
+          },
         }),
       )
       .attach('eml', fixture('rfq-office-chairs-en.eml'), 'rfq.eml');
     expect(response.status).toBe(201);
     const files = await AttachmentModel.find({ _id: { $in: response.body.attachmentIds } }).lean();
-    expect(files.map((file) => file.fileName)).toEqual(expect.arrayContaining(['RFQ-BL-2026-118.pdf']));
+    expect(files.map((file) => file.fileName)).toEqual(
+      expect.arrayContaining(['RFQ-BL-2026-118.pdf']),
+    );
     expect(files.find((file) => file.fileName === 'RFQ-BL-2026-118.pdf')?.size).toBe(1304);
   });
 
@@ -130,7 +174,13 @@ describe('POST /api/v1/mail/opportunities', () => {
       context.request
         .post('/api/v1/mail/opportunities')
         .set(user.auth)
-        .field('payload', JSON.stringify({ mail: { from: { address: 'greta.halvorsen@fjordline-school.example.com' } }, draft: { name: 'Quote for 40 student lockers' } }))
+        .field(
+          'payload',
+          JSON.stringify({
+            mail: { from: { address: 'greta.halvorsen@fjordline-school.example.com' } },
+            draft: { name: 'Quote for 40 student lockers' },
+          }),
+        )
         .attach('eml', fixture('no-message-id.eml'), 'mail.eml');
     const first = await send();
     const second = await send();
@@ -145,7 +195,10 @@ describe('POST /api/v1/mail/opportunities', () => {
     const mail = uniqueMail('race');
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, index) =>
-        createFromMail(index % 2 === 0 ? outlookUser : thunderbirdUser, { ...mail, host: index % 2 === 0 ? 'outlook' : 'thunderbird' }),
+        createFromMail(index % 2 === 0 ? outlookUser : thunderbirdUser, {
+          ...mail,
+          host: index % 2 === 0 ? 'outlook' : 'thunderbird',
+        }),
       ),
     );
     const statuses = responses.map((response) => response.status);
@@ -162,10 +215,17 @@ describe('POST /api/v1/mail/opportunities', () => {
     const response = await context.request
       .post('/api/v1/mail/opportunities')
       .set(salesUser.auth)
-      .send({ mail: { from: { address: 'not-an-address' }, messageId: 'no id here' }, draft: { name: '' } });
+      .send({
+        mail: { from: { address: 'not-an-address' }, messageId: 'no id here' },
+        draft: { name: '' },
+      });
     expect(response.status).toBe(400);
-    const fields = (response.body.error.details.issues as Array<{ field: string }>).map((issue) => issue.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.mail.from.address', 'body.mail.messageId', 'body.draft.name']));
+    const fields = (response.body.error.details.issues as Array<{ field: string }>).map(
+      (issue) => issue.field,
+    );
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.mail.from.address', 'body.mail.messageId', 'body.draft.name']),
+    );
     expect(await LeadModel.countDocuments()).toBe(leadsBefore);
     expect(await IdempotencyClaimModel.countDocuments()).toBe(claimsBefore);
 
@@ -182,16 +242,24 @@ describe('POST /api/v1/mail/opportunities', () => {
     const small = createTestContext({ env: { MAIL_MAX_BYTES: '4096' } });
     const user = await small.createUser({ accessLevel: 'all' });
     const mail = uniqueMail('too-big');
-    const big = Buffer.concat([Buffer.from(`Message-ID: ${mail.messageId}\r\nSubject: big\r\n\r\n`), Buffer.alloc(64 * 1024, 'a')]);
+    const big = Buffer.concat([
+      Buffer.from(`Message-ID: ${mail.messageId}\r\nSubject: big\r\n\r\n`),
+      Buffer.alloc(64 * 1024, 'a'),
+    ]);
     const response = await small.request
       .post('/api/v1/mail/opportunities')
       .set(user.auth)
       .field('payload', JSON.stringify({ mail, draft: { name: 'Too big' } }))
       .attach('eml', big, 'big.eml');
     expect(response.status).toBe(413);
-    expect(response.body.error).toMatchObject({ code: 'payload_too_large', details: { maxBytes: 4096 } });
+    expect(response.body.error).toMatchObject({
+      code: 'payload_too_large',
+      details: { maxBytes: 4096 },
+    });
     expect(await LeadModel.countDocuments({ name: 'Too big' })).toBe(0);
-    expect(await IdempotencyClaimModel.countDocuments({ _id: `mail-opportunity:${mail.messageId}` })).toBe(0);
+    expect(
+      await IdempotencyClaimModel.countDocuments({ _id: `mail-opportunity:${mail.messageId}` }),
+    ).toBe(0);
   });
 
   it('takes a batch of selected mails and answers one result per mail', async () => {
@@ -205,13 +273,25 @@ describe('POST /api/v1/mail/opportunities', () => {
           { mail: first, draft: { name: 'Batch A' } },
           { mail: second, draft: { name: 'Batch B' } },
           { mail: first, draft: { name: 'Batch A again' } },
-          { mail: uniqueMail('batch-c'), draft: { name: 'Batch C', partnerId: '0123456789abcdef01234567' } },
+          {
+            mail: uniqueMail('batch-c'),
+            draft: { name: 'Batch C', partnerId: '0123456789abcdef01234567' },
+          },
         ],
       });
     expect(response.status).toBe(200);
-    expect(response.body.results.map((result: { status: string }) => result.status)).toEqual(['created', 'created', 'existing', 'failed']);
+    expect(response.body.results.map((result: { status: string }) => result.status)).toEqual([
+      'created',
+      'created',
+      'existing',
+      'failed',
+    ]);
     expect(response.body.results[3].error.code).toBe('validation_failed');
-    expect(await LeadModel.countDocuments({ name: { $in: ['Batch A', 'Batch B', 'Batch A again', 'Batch C'] } })).toBe(2);
+    expect(
+      await LeadModel.countDocuments({
+        name: { $in: ['Batch A', 'Batch B', 'Batch A again', 'Batch C'] },
+      }),
+    ).toBe(2);
   });
 });
 
@@ -219,7 +299,10 @@ describe('GET /api/v1/mail/context', () => {
   it('shows the sender card, open opportunities, and where the mail and its thread already are', async () => {
     const user = await context.createUser({ accessLevel: 'all' });
     const mail = uniqueMail('context');
-    const created = await createFromMail(user, mail, { name: 'Context deal', companyName: 'Customer Example' });
+    const created = await createFromMail(user, mail, {
+      name: 'Context deal',
+      companyName: 'Customer Example',
+    });
     expect(created.status).toBe(201);
 
     const same = await context.request
@@ -227,27 +310,48 @@ describe('GET /api/v1/mail/context', () => {
       .query({ from: mail.from.address.toUpperCase(), messageId: mail.messageId })
       .set(user.auth);
     expect(same.status).toBe(200);
-    expect(same.body.sender.partner).toMatchObject({ name: 'Casey Customer', companyName: 'Customer Example' });
+    expect(same.body.sender.partner).toMatchObject({
+      name: 'Casey Customer',
+      companyName: 'Customer Example',
+    });
     expect(same.body.sender.company).toMatchObject({ isCompany: true, name: 'Customer Example' });
-    expect(same.body.openOpportunities.map((lead: { name: string }) => lead.name)).toContain('Context deal');
-    expect(same.body.alreadyLoggedOn).toEqual([expect.objectContaining({ resModel: 'lead', resId: created.body.record.resId })]);
+    expect(same.body.openOpportunities.map((lead: { name: string }) => lead.name)).toContain(
+      'Context deal',
+    );
+    expect(same.body.alreadyLoggedOn).toEqual([
+      expect.objectContaining({ resModel: 'lead', resId: created.body.record.resId }),
+    ]);
 
     const reply = await context.request
       .get('/api/v1/mail/context')
-      .query({ from: 'someone.else@elsewhere.example.com', inReplyTo: mail.messageId, references: `<other@x.example> ${mail.messageId}` })
+      .query({
+        from: 'someone.else@elsewhere.example.com',
+        inReplyTo: mail.messageId,
+        references: `<other@x.example> ${mail.messageId}`,
+      })
       .set(user.auth);
     expect(reply.body.sender.partner).toBeNull();
     expect(reply.body.alreadyLoggedOn).toEqual([]);
-    expect(reply.body.threadOn).toEqual([expect.objectContaining({ resId: created.body.record.resId, name: 'Context deal' })]);
+    expect(reply.body.threadOn).toEqual([
+      expect.objectContaining({ resId: created.body.record.resId, name: 'Context deal' }),
+    ]);
   });
 
   it('flags free-mail senders and validates the query', async () => {
     const user = await context.createUser();
-    const free = await context.request.get('/api/v1/mail/context').query({ from: 'jordan.whitfield84@gmail.com' }).set(user.auth);
+    const free = await context.request
+      .get('/api/v1/mail/context')
+      .query({ from: 'jordan.whitfield84@gmail.com' })
+      .set(user.auth);
     expect(free.body.sender).toMatchObject({ partner: null, company: null, freeMailDomain: true });
-    const bad = await context.request.get('/api/v1/mail/context').query({ from: 'nobody', messageId: 'x y' }).set(user.auth);
+    const bad = await context.request
+      .get('/api/v1/mail/context')
+      .query({ from: 'nobody', messageId: 'x y' })
+      .set(user.auth);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.issues.map((issue: { field: string }) => issue.field)).toEqual(expect.arrayContaining(['query.from', 'query.messageId']));
+    expect(bad.body.error.details.issues.map((issue: { field: string }) => issue.field)).toEqual(
+      expect.arrayContaining(['query.from', 'query.messageId']),
+    );
   });
 
   it('shows an own-leads user only the opportunities they may read', async () => {
@@ -265,7 +369,10 @@ describe('GET /api/v1/mail/context', () => {
     const logAsOther = await context.request
       .post('/api/v1/mail/log')
       .set(other.auth)
-      .send({ mail: uniqueMail('intruder'), target: { resModel: 'lead', resId: created.body.record.resId } });
+      .send({
+        mail: uniqueMail('intruder'),
+        target: { resModel: 'lead', resId: created.body.record.resId },
+      });
     expect(logAsOther.status).toBe(404);
   });
 });
@@ -276,10 +383,19 @@ describe('POST /api/v1/mail/log and /api/v1/mail/contacts', () => {
     const created = await createFromMail(user, uniqueMail('log-target'), { name: 'Log target' });
     const mail = uniqueMail('follow-up');
     const target = { resModel: 'lead', resId: created.body.record.resId };
-    const first = await context.request.post('/api/v1/mail/log').set(user.auth).send({ mail, target });
-    const second = await context.request.post('/api/v1/mail/log').set(user.auth).send({ mail, target });
+    const first = await context.request
+      .post('/api/v1/mail/log')
+      .set(user.auth)
+      .send({ mail, target });
+    const second = await context.request
+      .post('/api/v1/mail/log')
+      .set(user.auth)
+      .send({ mail, target });
     expect([first.status, second.status]).toEqual([201, 200]);
-    expect(second.body).toMatchObject({ status: 'existing', chatterMessageId: first.body.chatterMessageId });
+    expect(second.body).toMatchObject({
+      status: 'existing',
+      chatterMessageId: first.body.chatterMessageId,
+    });
     expect(await MessageModel.countDocuments({ messageId: mail.messageId })).toBe(1);
 
     const missing = await context.request
@@ -294,13 +410,26 @@ describe('POST /api/v1/mail/log and /api/v1/mail/contacts', () => {
     const created = await context.request
       .post('/api/v1/mail/contacts')
       .set(user.auth)
-      .send({ email: 'wang.lei@huaxin-trading.example.cn', name: '王磊', companyName: '上海华信贸易有限公司' });
+      .send({
+        email: 'wang.lei@huaxin-trading.example.cn',
+        name: '王磊',
+        companyName: '上海华信贸易有限公司',
+      });
     expect(created.status).toBe(201);
-    expect(created.body.partner).toMatchObject({ name: '王磊', companyName: '上海华信贸易有限公司' });
-    const again = await context.request.post('/api/v1/mail/contacts').set(user.auth).send({ email: 'Wang.Lei@HUAXIN-TRADING.example.cn' });
+    expect(created.body.partner).toMatchObject({
+      name: '王磊',
+      companyName: '上海华信贸易有限公司',
+    });
+    const again = await context.request
+      .post('/api/v1/mail/contacts')
+      .set(user.auth)
+      .send({ email: 'Wang.Lei@HUAXIN-TRADING.example.cn' });
     expect(again.status).toBe(200);
     expect(again.body.partner.id).toBe(created.body.partner.id);
-    const invalid = await context.request.post('/api/v1/mail/contacts').set(user.auth).send({ email: 'nope' });
+    const invalid = await context.request
+      .post('/api/v1/mail/contacts')
+      .set(user.auth)
+      .send({ email: 'nope' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.details.issues[0].field).toBe('body.email');
   });

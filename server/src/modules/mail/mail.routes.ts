@@ -44,19 +44,27 @@ export const mailModule: AppModule = {
       {
         method: 'post',
         path: '/mail/opportunities',
-        summary: 'Create an opportunity (or lead, per team settings) from a mail; once per Message-ID',
+        summary:
+          'Create an opportunity (or lead, per team settings) from a mail; once per Message-ID',
         description: uploadNote,
         tag,
         body: mailToOpportunityBodySchema,
         bodyKind: 'multipart',
         responses: {
           201: { description: 'Created', schema: mailToOpportunityResponseSchema },
-          200: { description: 'This mail was already turned into a record', schema: mailToOpportunityResponseSchema },
+          200: {
+            description: 'This mail was already turned into a record',
+            schema: mailToOpportunityResponseSchema,
+          },
           413: { description: 'The .eml is larger than the limit' },
         },
       },
       async ({ actor, req }) => {
-        const { body, eml } = await readMailRequest(req, mailToOpportunityBodySchema, config.MAIL_MAX_BYTES);
+        const { body, eml } = await readMailRequest(
+          req,
+          mailToOpportunityBodySchema,
+          config.MAIL_MAX_BYTES,
+        );
         const outcome = await createOpportunityFromMail(actor, body, eml);
         return reply(outcome.created ? 201 : 200, outcome.result);
       },
@@ -68,7 +76,9 @@ export const mailModule: AppModule = {
         summary: 'Create opportunities from several selected mails, one result per mail',
         tag,
         body: mailToOpportunityBatchBodySchema,
-        responses: { 200: { description: 'One result per mail', schema: mailToOpportunityBatchResponseSchema } },
+        responses: {
+          200: { description: 'One result per mail', schema: mailToOpportunityBatchResponseSchema },
+        },
       },
       ({ actor, body }) => createOpportunitiesFromMails(actor, body.items),
     );
@@ -76,7 +86,8 @@ export const mailModule: AppModule = {
       {
         method: 'post',
         path: '/mail/log',
-        summary: 'Log a mail on an existing lead, opportunity or contact; once per Message-ID and record',
+        summary:
+          'Log a mail on an existing lead, opportunity or contact; once per Message-ID and record',
         description: uploadNote,
         tag,
         body: mailLogBodySchema,
@@ -103,7 +114,10 @@ export const mailModule: AppModule = {
         body: mailContactBodySchema,
         responses: {
           201: { description: 'Created', schema: mailContactResponseSchema },
-          200: { description: 'A contact with this address exists', schema: mailContactResponseSchema },
+          200: {
+            description: 'A contact with this address exists',
+            schema: mailContactResponseSchema,
+          },
         },
       },
       async ({ actor, body }) => {

@@ -25,12 +25,26 @@ import { LeadModel, type LeadRecord } from '../leads/lead.model';
 import { createLead } from '../leads/lead.service';
 import { findRecordsByMessageIds, postMessage } from '../messages/message.service';
 import { assertRecordAccess } from '../messages/record-access';
-import { domainOfNormalizedEmail, isFreeMailDomain, normalizeEmail } from '../partners/contact-normalization';
+import {
+  domainOfNormalizedEmail,
+  isFreeMailDomain,
+  normalizeEmail,
+} from '../partners/contact-normalization';
 import { PartnerModel, type PartnerRecord } from '../partners/partner.model';
-import { createPartner, findOrCreateCompanyForDomain, findPartnerByEmail } from '../partners/partner.service';
+import {
+  createPartner,
+  findOrCreateCompanyForDomain,
+  findPartnerByEmail,
+} from '../partners/partner.service';
 import { StageModel } from '../stages/stage.model';
 import { runOnce } from './idempotency-claim';
-import { buildMailContent, emlFileName, formatAddress, textToHtml, type MailContent } from './mail-content';
+import {
+  buildMailContent,
+  emlFileName,
+  formatAddress,
+  textToHtml,
+  type MailContent,
+} from './mail-content';
 
 type ContextQuery = z.output<typeof mailContextQuerySchema>;
 type OpportunityBody = z.output<typeof mailToOpportunityBodySchema>;
@@ -48,16 +62,25 @@ export interface MailOutcome<Result> {
 
 const contextListLimit = 20;
 
-export async function getMailContext(actor: Actor, query: ContextQuery): Promise<MailContextResponse> {
+export async function getMailContext(
+  actor: Actor,
+  query: ContextQuery,
+): Promise<MailContextResponse> {
   const senderPartner = await findPartnerByEmail(query.from);
-  const company = senderPartner?.parentId ? await PartnerModel.findById(senderPartner.parentId).lean() : null;
-  const recipientEmails = [...new Set([...query.to, ...query.cc].map((email) => email.trim()))].slice(0, 50);
+  const company = senderPartner?.parentId
+    ? await PartnerModel.findById(senderPartner.parentId).lean()
+    : null;
+  const recipientEmails = [
+    ...new Set([...query.to, ...query.cc].map((email) => email.trim())),
+  ].slice(0, 50);
   const recipients = await Promise.all(
     recipientEmails.map(async (email) => ({ email, partner: await findPartnerByEmail(email) })),
   );
-  const partners = [senderPartner, company, ...recipients.map((recipient) => recipient.partner)].filter(
-    (partner): partner is PartnerRecord => partner !== null,
-  );
+  const partners = [
+    senderPartner,
+    company,
+    ...recipients.map((recipient) => recipient.partner),
+  ].filter((partner): partner is PartnerRecord => partner !== null);
   const names = await parentNames(partners);
 
   const partnerIds = partners.map((partner) => partner._id);
@@ -70,7 +93,12 @@ export async function getMailContext(actor: Actor, query: ContextQuery): Promise
           $and: [
             readable,
             { active: true, wonStatus: { $ne: 'won' } },
-            { $or: [{ partnerId: { $in: partnerIds } }, { commercialPartnerId: { $in: commercialIds } }] },
+            {
+              $or: [
+                { partnerId: { $in: partnerIds } },
+                { commercialPartnerId: { $in: commercialIds } },
+              ],
+            },
           ],
         })
           .sort({ updatedAt: -1, _id: -1 })
@@ -79,7 +107,10 @@ export async function getMailContext(actor: Actor, query: ContextQuery): Promise
 
   const [alreadyLoggedOn, threadOn] = await Promise.all([
     query.messageId ? readableRecordsHolding(actor, [query.messageId]) : Promise.resolve([]),
-    readableRecordsHolding(actor, [...(query.inReplyTo ? [query.inReplyTo] : []), ...query.references]),
+    readableRecordsHolding(actor, [
+      ...(query.inReplyTo ? [query.inReplyTo] : []),
+      ...query.references,
+    ]),
   ]);
   const loggedKeys = new Set(alreadyLoggedOn.map((record) => `${record.resModel}:${record.resId}`));
   const domain = domainOfNormalizedEmail(normalizeEmail(query.from));
@@ -106,36 +137,71 @@ export async function getMailContext(actor: Actor, query: ContextQuery): Promise
 }
 
 /** Records holding one of these Message-IDs that the caller may read, with their names. */
-async function readableRecordsHolding(actor: Actor, messageIds: string[]): Promise<MailRecordRef[]> {
+async function readableRecordsHolding(
+  actor: Actor,
+  messageIds: string[],
+): Promise<MailRecordRef[]> {
   if (messageIds.length === 0) return [];
   const hits = await findRecordsByMessageIds(messageIds);
-  const leadIds = [...new Set(hits.filter((hit) => hit.resModel === 'lead').map((hit) => hit.resId))];
-  const partnerIds = [...new Set(hits.filter((hit) => hit.resModel === 'partner').map((hit) => hit.resId))];
+  const leadIds = [
+    ...new Set(hits.filter((hit) => hit.resModel === 'lead').map((hit) => hit.resId)),
+  ];
+  const partnerIds = [
+    ...new Set(hits.filter((hit) => hit.resModel === 'partner').map((hit) => hit.resId)),
+  ];
   const [leads, partners] = await Promise.all([
     leadIds.length === 0
       ? []
-      : LeadModel.find({ $and: [{ _id: { $in: leadIds.map((id) => new Types.ObjectId(id)) } }, await leadReadFilter(actor)] })
+      : LeadModel.find({
+          $and: [
+            { _id: { $in: leadIds.map((id) => new Types.ObjectId(id)) } },
+            await leadReadFilter(actor),
+          ],
+        })
           .select({ name: 1, type: 1 })
           .lean(),
     partnerIds.length === 0
       ? []
-      : PartnerModel.find({ _id: { $in: partnerIds.map((id) => new Types.ObjectId(id)) } }).select({ name: 1 }).lean(),
+      : PartnerModel.find({ _id: { $in: partnerIds.map((id) => new Types.ObjectId(id)) } })
+          .select({ name: 1 })
+          .lean(),
   ]);
   const refs: MailRecordRef[] = [
-    ...leads.map((lead) => ({ resModel: 'lead' as const, resId: String(lead._id), name: lead.name, type: lead.type })),
-    ...partners.map((partner) => ({ resModel: 'partner' as const, resId: String(partner._id), name: partner.name })),
+    ...leads.map((lead) => ({
+      resModel: 'lead' as const,
+      resId: String(lead._id),
+      name: lead.name,
+      type: lead.type,
+    })),
+    ...partners.map((partner) => ({
+      resModel: 'partner' as const,
+      resId: String(partner._id),
+      name: partner.name,
+    })),
   ];
   return refs;
 }
 
 async function parentNames(partners: PartnerRecord[]): Promise<Map<string, string>> {
-  const ids = [...new Set(partners.flatMap((partner) => (partner.parentId ? [String(partner.parentId)] : [])))];
-  const parents = ids.length === 0 ? [] : await PartnerModel.find({ _id: { $in: ids } }).select({ name: 1 }).lean();
+  const ids = [
+    ...new Set(partners.flatMap((partner) => (partner.parentId ? [String(partner.parentId)] : []))),
+  ];
+  const parents =
+    ids.length === 0
+      ? []
+      : await PartnerModel.find({ _id: { $in: ids } })
+          .select({ name: 1 })
+          .lean();
   return new Map(parents.map((parent) => [String(parent._id), parent.name]));
 }
 
-function toPartnerSummary(partner: PartnerRecord, parentNamesById: Map<string, string>): MailPartnerSummary {
-  const companyName = partner.parentId ? (parentNamesById.get(String(partner.parentId)) ?? null) : partner.companyName || null;
+function toPartnerSummary(
+  partner: PartnerRecord,
+  parentNamesById: Map<string, string>,
+): MailPartnerSummary {
+  const companyName = partner.parentId
+    ? (parentNamesById.get(String(partner.parentId)) ?? null)
+    : partner.companyName || null;
   return {
     id: String(partner._id),
     name: partner.name,
@@ -150,8 +216,15 @@ function toPartnerSummary(partner: PartnerRecord, parentNamesById: Map<string, s
 }
 
 async function toOpportunitySummaries(leads: LeadRecord[]): Promise<MailOpportunitySummary[]> {
-  const stageIds = [...new Set(leads.flatMap((lead) => (lead.stageId ? [String(lead.stageId)] : [])))];
-  const stages = stageIds.length === 0 ? [] : await StageModel.find({ _id: { $in: stageIds } }).select({ name: 1 }).lean();
+  const stageIds = [
+    ...new Set(leads.flatMap((lead) => (lead.stageId ? [String(lead.stageId)] : []))),
+  ];
+  const stages =
+    stageIds.length === 0
+      ? []
+      : await StageModel.find({ _id: { $in: stageIds } })
+          .select({ name: 1 })
+          .lean();
   const stageNames = new Map(stages.map((stage) => [String(stage._id), stage.name]));
   return leads.map((lead) => ({
     id: String(lead._id),
@@ -167,7 +240,10 @@ async function toOpportunitySummaries(leads: LeadRecord[]): Promise<MailOpportun
 }
 
 /** Open activities on the mail's opportunities (already access-filtered) and partners. */
-async function recentActivities(leadIds: Types.ObjectId[], partnerIds: Types.ObjectId[]): Promise<MailActivitySummary[]> {
+async function recentActivities(
+  leadIds: Types.ObjectId[],
+  partnerIds: Types.ObjectId[],
+): Promise<MailActivitySummary[]> {
   if (leadIds.length === 0 && partnerIds.length === 0) return [];
   const activities = await ActivityModel.find({
     active: true,
@@ -179,15 +255,28 @@ async function recentActivities(leadIds: Types.ObjectId[], partnerIds: Types.Obj
     .sort({ dateDeadline: 1, _id: 1 })
     .limit(contextListLimit)
     .lean();
-  const typeIds = [...new Set(activities.flatMap((activity) => (activity.activityTypeId ? [String(activity.activityTypeId)] : [])))];
-  const types = typeIds.length === 0 ? [] : await ActivityTypeModel.find({ _id: { $in: typeIds } }).select({ name: 1 }).lean();
+  const typeIds = [
+    ...new Set(
+      activities.flatMap((activity) =>
+        activity.activityTypeId ? [String(activity.activityTypeId)] : [],
+      ),
+    ),
+  ];
+  const types =
+    typeIds.length === 0
+      ? []
+      : await ActivityTypeModel.find({ _id: { $in: typeIds } })
+          .select({ name: 1 })
+          .lean();
   const typeNames = new Map(types.map((type) => [String(type._id), type.name]));
   return activities.map((activity) => ({
     id: String(activity._id),
     resModel: activity.resModel,
     resId: String(activity.resId),
     summary: activity.summary ?? null,
-    activityTypeName: activity.activityTypeId ? (typeNames.get(String(activity.activityTypeId)) ?? null) : null,
+    activityTypeName: activity.activityTypeId
+      ? (typeNames.get(String(activity.activityTypeId)) ?? null)
+      : null,
     dateDeadline: activity.dateDeadline,
     userId: String(activity.userId),
     done: !activity.active,
@@ -223,14 +312,18 @@ export async function createOpportunityFromMail(
         emailFrom: body.draft.contact
           ? formatAddress({ name: body.draft.contact.name, address: body.draft.contact.email })
           : formatAddress(mail.from),
-        ...(mail.cc.length > 0 ? { emailCc: mail.cc.map(formatAddress).join(', ').slice(0, 2000) } : {}),
+        ...(mail.cc.length > 0
+          ? { emailCc: mail.cc.map(formatAddress).join(', ').slice(0, 2000) }
+          : {}),
         ...(body.draft.companyName ? { partnerName: body.draft.companyName } : {}),
         ...(body.draft.contact?.phone ? { phone: body.draft.contact.phone } : {}),
         ...(body.draft.contact?.mobile ? { mobile: body.draft.contact.mobile } : {}),
         ...(body.draft.contact?.jobPosition ? { jobPosition: body.draft.contact.jobPosition } : {}),
         ...teamFor(actor, body),
         ...(body.draft.userId ? { userId: body.draft.userId } : {}),
-        ...(body.draft.expectedRevenue !== undefined ? { expectedRevenue: body.draft.expectedRevenue } : {}),
+        ...(body.draft.expectedRevenue !== undefined
+          ? { expectedRevenue: body.draft.expectedRevenue }
+          : {}),
         ...(body.draft.probability !== undefined ? { probability: body.draft.probability } : {}),
         ...(body.draft.dateDeadline ? { dateDeadline: body.draft.dateDeadline } : {}),
         ...(body.draft.priority ? { priority: body.draft.priority } : {}),
@@ -251,7 +344,8 @@ export async function createOpportunityFromMail(
     };
     return result;
   });
-  if (outcome.replayed) return { created: false, result: { ...outcome.result, status: 'existing' } };
+  if (outcome.replayed)
+    return { created: false, result: { ...outcome.result, status: 'existing' } };
   return { created: true, result: outcome.result };
 }
 
@@ -276,7 +370,11 @@ export async function createOpportunitiesFromMails(
         index,
         ...(item.mail.messageId ? { messageId: item.mail.messageId } : {}),
         status: 'failed',
-        error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) },
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details !== undefined ? { details: error.details } : {}),
+        },
       });
     }
   }
@@ -284,7 +382,9 @@ export async function createOpportunitiesFromMails(
 }
 
 async function findLeadHoldingMail(messageId: string): Promise<LeadRecord | null> {
-  const hits = (await findRecordsByMessageIds([messageId])).filter((hit) => hit.resModel === 'lead');
+  const hits = (await findRecordsByMessageIds([messageId])).filter(
+    (hit) => hit.resModel === 'lead',
+  );
   if (hits.length === 0) return null;
   return LeadModel.findById(hits[0]!.resId).lean<LeadRecord>();
 }
@@ -314,10 +414,16 @@ async function resolveCustomer(
 ): Promise<PartnerRecord | null> {
   if (body.draft.partnerId) {
     const partner = await PartnerModel.findById(body.draft.partnerId).session(session).lean();
-    if (!partner) throw new AppError('validation_failed', 'Invalid draft', { issues: [{ field: 'body.draft.partnerId', message: 'no such contact' }] });
+    if (!partner)
+      throw new AppError('validation_failed', 'Invalid draft', {
+        issues: [{ field: 'body.draft.partnerId', message: 'no such contact' }],
+      });
     return partner;
   }
-  const contact = body.draft.contact ?? { name: mail.from.name || mail.from.address, email: mail.from.address };
+  const contact = body.draft.contact ?? {
+    name: mail.from.name || mail.from.address,
+    email: mail.from.address,
+  };
   return findOrCreateContact(actor, { ...contact, companyName: body.draft.companyName }, session);
 }
 
@@ -350,7 +456,11 @@ async function findOrCreateContact(
     {
       name: input.name?.trim() || input.email,
       email: input.email,
-      ...(company ? { parentId: String(company._id) } : input.companyName ? { companyName: input.companyName } : {}),
+      ...(company
+        ? { parentId: String(company._id) }
+        : input.companyName
+          ? { companyName: input.companyName }
+          : {}),
       ...(input.jobPosition ? { jobPosition: input.jobPosition } : {}),
       ...(input.phone ? { phone: input.phone } : {}),
       ...(input.mobile ? { mobile: input.mobile } : {}),
@@ -375,7 +485,13 @@ async function postMailToRecord(
   }
   if (mail.eml) {
     const archived = await storeAttachment(
-      { resModel, resId, fileName: emlFileName(mail.subject), contentType: 'message/rfc822', content: mail.eml },
+      {
+        resModel,
+        resId,
+        fileName: emlFileName(mail.subject),
+        contentType: 'message/rfc822',
+        content: mail.eml,
+      },
       { session },
     );
     attachmentIds.push(archived.id);
@@ -407,29 +523,43 @@ async function postMailToRecord(
 // ---------------------------------------------------------------------------------------------
 // Log a mail to a record, add the sender as a contact
 
-export async function logMailToRecord(actor: Actor, body: LogBody, eml?: Buffer): Promise<MailOutcome<MailLogResponse>> {
+export async function logMailToRecord(
+  actor: Actor,
+  body: LogBody,
+  eml?: Buffer,
+): Promise<MailOutcome<MailLogResponse>> {
   const { resModel, resId } = body.target;
   const record = await assertRecordAccess(actor, resModel, resId, 'write');
   const mail = await buildMailContent(body.mail, eml);
-  const outcome = await runOnce(`mail-log:${mail.messageId}:${resModel}:${resId}`, async (session) => {
-    const author = await findPartnerByEmail(mail.from.address, { session });
-    const posted = await postMailToRecord(actor, resModel, resId, mail, author, session);
-    const result: MailLogResponse = {
-      status: 'logged',
-      record: { resModel, resId, ...(record.name ? { name: record.name } : {}) },
-      chatterMessageId: posted.chatterMessageId,
-      attachmentIds: posted.attachmentIds,
-      idempotencyKey: mail.messageId,
-    };
-    return result;
-  });
-  if (outcome.replayed) return { created: false, result: { ...outcome.result, status: 'existing' } };
+  const outcome = await runOnce(
+    `mail-log:${mail.messageId}:${resModel}:${resId}`,
+    async (session) => {
+      const author = await findPartnerByEmail(mail.from.address, { session });
+      const posted = await postMailToRecord(actor, resModel, resId, mail, author, session);
+      const result: MailLogResponse = {
+        status: 'logged',
+        record: { resModel, resId, ...(record.name ? { name: record.name } : {}) },
+        chatterMessageId: posted.chatterMessageId,
+        attachmentIds: posted.attachmentIds,
+        idempotencyKey: mail.messageId,
+      };
+      return result;
+    },
+  );
+  if (outcome.replayed)
+    return { created: false, result: { ...outcome.result, status: 'existing' } };
   return { created: true, result: outcome.result };
 }
 
-export async function createContactFromMail(actor: Actor, body: ContactBody): Promise<MailOutcome<MailContactResponse>> {
+export async function createContactFromMail(
+  actor: Actor,
+  body: ContactBody,
+): Promise<MailOutcome<MailContactResponse>> {
   const normalized = normalizeEmail(body.email);
-  if (!normalized) throw new AppError('validation_failed', 'Invalid contact', { issues: [{ field: 'body.email', message: 'is not a valid e-mail address' }] });
+  if (!normalized)
+    throw new AppError('validation_failed', 'Invalid contact', {
+      issues: [{ field: 'body.email', message: 'is not a valid e-mail address' }],
+    });
   const outcome = await runOnce(`mail-contact:${normalized}`, async (session) => {
     const existing = await findPartnerByEmail(body.email, { session });
     const partner = existing ?? (await findOrCreateContact(actor, body, session));
@@ -439,5 +569,8 @@ export async function createContactFromMail(actor: Actor, body: ContactBody): Pr
   if (!partner) throw new NotFoundError('Contact');
   const names = await parentNames([partner]);
   const created = outcome.result.created && !outcome.replayed;
-  return { created, result: { status: created ? 'created' : 'existing', partner: toPartnerSummary(partner, names) } };
+  return {
+    created,
+    result: { status: created ? 'created' : 'existing', partner: toPartnerSummary(partner, names) },
+  };
 }
