@@ -4,7 +4,7 @@ import type { AccessLevel } from '@inbox-crm/shared/schemas';
 import { createApp } from '../app';
 import { loadConfig, type AppConfig } from '../config';
 import type { ApiRouter } from '../http/api-router';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import type { AppDependencies, AppModule } from '../modules/app-module';
 import { appModules } from '../modules/app-modules';
 import { buildActor } from '../modules/auth/actor-factory';
@@ -44,6 +44,8 @@ export interface TestContextOptions {
   env?: Record<string, string>;
   modules?: AppModule[];
   databaseKind?: AppDependencies['databaseKind'];
+  /** Default: silent. Tests of logging hygiene pass a logger that captures lines. */
+  logger?: Logger;
 }
 
 let userCounter = 0;
@@ -60,7 +62,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     SEED_DEMO: 'never',
     ...options.env,
   });
-  const logger = createLogger({ level: 'silent' });
+  const logger = options.logger ?? createLogger({ level: 'silent' });
   const { app, apiRouter } = createApp(
     { config, logger, databaseKind: options.databaseKind },
     options.modules ?? appModules,

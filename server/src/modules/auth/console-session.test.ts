@@ -124,6 +124,22 @@ describe('console sessions', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('limits failed attempts per client address across logins (password spraying) with a 429', async () => {
+    const fresh = createTestContext(); // its own in-memory per-address limiter
+    const agent = supertest.agent(fresh.app);
+    const csrf = await csrfFor(agent);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 31; attempt += 1) {
+      const response = await agent
+        .post('/api/v1/auth/login')
+        .set('x-csrf-token', csrf)
+        .send({ login: `spray-${attempt}`, password: 'Winter2026!' });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  }, 60_000);
+
   it('keeps deactivated users out and stores argon2id hashes', async () => {
     const user = await context.createUser({ login: 'sorin', password });
     const stored = await UserModel.findById(user.userId).lean();
