@@ -20,3 +20,4 @@ export type {
   SyncSummary,
 } from './contact-sync-engine';
 export { MemoryContactHost } from './memory-contact-host';
+export { hostContactFromVCard, vcardForHostWrite } from './vcard-host';
