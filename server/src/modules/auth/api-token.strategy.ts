@@ -8,6 +8,11 @@ import { invalidTokenChallenge, readRequestCredentials } from './bearer-token';
 export class ApiTokenStrategy extends Strategy {
   readonly name = 'api-token';
 
+  /** `demoAccountsAllowed`: demo accounts authenticate only on the demo (in-process) database. */
+  constructor(private readonly demoAccountsAllowed: boolean) {
+    super();
+  }
+
   override authenticate(req: Request): void {
     const credentials = readRequestCredentials(req);
     if (credentials.kind !== 'bearer') {
@@ -16,7 +21,7 @@ export class ApiTokenStrategy extends Strategy {
     }
     findUserByApiToken(credentials.token)
       .then(async (found) => {
-        if (!found) {
+        if (!found || (found.user.isDemo && !this.demoAccountsAllowed)) {
           this.fail(invalidTokenChallenge, 401);
           return;
         }

@@ -1,6 +1,9 @@
 import { useTestDatabase } from '../../db/test-database';
 import { createTestContext } from '../../test-support/test-context';
+import { createUser } from '../users/user.service';
+import { buildActor } from './actor-factory';
 import { ApiTokenModel } from './api-token.model';
+import { createApiToken } from './api-token.service';
 import { generateApiToken, hashApiToken, isWellFormedApiToken } from './api-token-format';
 
 useTestDatabase();
@@ -108,6 +111,21 @@ describe('personal API tokens', () => {
       .send({ active: false })
       .expect(200);
     await context.request.get('/api/v1/me').set(user.auth).expect(401);
+  });
+
+  it('refuses tokens of demo accounts unless the server runs on the demo database', async () => {
+    const demoUser = await createUser({ login: `demo-${Date.now()}`, name: 'Demo', isDemo: true });
+    const actor = await buildActor(demoUser, 'api-token');
+    const { token } = await createApiToken(actor, actor.userId, { name: 'demo' });
+    await context.request
+      .get('/api/v1/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(401);
+    const demo = createTestContext({ databaseKind: 'in-process' });
+    await demo.request
+      .get('/api/v1/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
   });
 
   it('refuses expired tokens', async () => {

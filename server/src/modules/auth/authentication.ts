@@ -35,7 +35,7 @@ export function installAuthentication(app: Express, dependencies: AppDependencie
   const entra = entraSettingsFrom(config);
   const allowDemo = demoAccountsAllowed(dependencies);
 
-  passport.use(new ApiTokenStrategy());
+  passport.use(new ApiTokenStrategy(allowDemo));
   if (entra) {
     passport.use(
       new EntraBearerStrategy(entra, (claims) =>
