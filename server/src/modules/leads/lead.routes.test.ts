@@ -615,6 +615,32 @@ describe('conversion', () => {
     expect(await ContactChangeModel.countDocuments()).toBe(changesBefore);
     expect((await LeadModel.findById(lead.id).lean())?.type).toBe('lead');
   });
+  it('merges with the opportunity of the same sender first, then converts the result', async () => {
+    const opportunity = await createLead(seller, {
+      type: 'opportunity',
+      name: 'Existing deal',
+      emailFrom: 'buyer@merge-first.example',
+      expectedRevenue: 900,
+    });
+    await post(seller, `/leads/${opportunity.id}/stage`, { stageId: stage.qualified });
+    const lead = await createLead(seller, {
+      type: 'lead',
+      name: 'Follow-up mail',
+      emailFrom: 'Buyer <BUYER@merge-first.example>',
+      contactName: 'Bo Buyer',
+    });
+    const converted = await post(seller, `/leads/${lead.id}/convert`, { action: 'merge' });
+    expect(converted.status).toBe(200);
+    expect(converted.body).toMatchObject({
+      id: opportunity.id,
+      type: 'opportunity',
+      stageId: stage.qualified,
+      expectedRevenue: 900,
+      contactName: 'Bo Buyer',
+    });
+    expect(converted.body.partnerId).toEqual(expect.any(String));
+    expect(await LeadModel.exists({ _id: lead.id })).toBeNull();
+  });
 });
 
 describe('merge', () => {

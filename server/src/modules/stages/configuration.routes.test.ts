@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { useTestDatabase } from '../../db/test-database';
 import { createTestContext, type TestUser } from '../../test-support/test-context';
 import { AuditEventModel } from '../audit/audit-event.model';
+import { ContactChangeModel } from '../contact-sync/contact-change.model';
 import { StageModel } from './stage.model';
 import { TeamModel } from '../teams/team.model';
 import { TagModel } from '../tags/tag.model';
@@ -287,6 +288,26 @@ describe('tags and lost reasons', () => {
       .set(manager.auth);
     expect(removed.status).toBe(204);
     expect(await TagModel.exists({ _id: created.body.id })).toBeNull();
+
+    // A deleted partner tag leaves its partners, and each of them is a contact change for the sync.
+    const tagged = await context.request
+      .post('/api/v1/partners')
+      .set(salesperson.auth)
+      .send({ name: 'Tagged', tagIds: [partnerKind.body.id] });
+    expect(tagged.status).toBe(201);
+    const taggedId = new mongoose.Types.ObjectId(tagged.body.id);
+    const changesBefore = await ContactChangeModel.countDocuments({ partnerId: taggedId });
+    await context.request
+      .delete(`/api/v1/tags/${partnerKind.body.id}`)
+      .set(manager.auth)
+      .expect(204);
+    const partner = await context.request
+      .get(`/api/v1/partners/${tagged.body.id}`)
+      .set(salesperson.auth);
+    expect(partner.body.tagIds).toEqual([]);
+    expect(await ContactChangeModel.countDocuments({ partnerId: taggedId })).toBe(
+      changesBefore + 1,
+    );
   });
 
   it('manages lost reasons (managers), hides archived ones unless asked, refuses bad input', async () => {

@@ -10,6 +10,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-
 import type { Actor } from '../../http/actor';
 import { assertManager } from '../access/access-policy';
 import { recordAuditEvent } from '../audit/audit.service';
+import { recordContactChange } from '../contact-sync/contact-change-log';
+import { PartnerModel } from '../partners/partner.model';
 import { escapeRegex, normalizeName } from '../partners/contact-normalization';
 import { TagModel, type TagRecord } from './tag.model';
 
@@ -70,11 +72,18 @@ export async function deleteTag(actor: Actor, id: string): Promise<void> {
   try {
     await session.withTransaction(async () => {
       const holders = tag.kind === 'lead' ? ['leads', 'quotations'] : ['partners'];
+      // Partner tags travel to address books (vCard categories): each partner that loses one changes.
+      const retaggedPartners =
+        tag.kind === 'partner'
+          ? await PartnerModel.find({ tagIds: tag._id }, { _id: 1 }).session(session).lean()
+          : [];
       for (const collection of holders) {
         await mongoose.connection
           .collection<{ tagIds: Types.ObjectId[] }>(collection)
           .updateMany({ tagIds: tag._id }, { $pull: { tagIds: tag._id } }, { session });
       }
+      for (const partner of retaggedPartners)
+        await recordContactChange({ partnerId: partner._id }, { session });
       await TagModel.updateMany({ parentId: tag._id }, { $set: { parentId: null } }, { session });
       await TagModel.deleteOne({ _id: tag._id }, { session });
       await recordAuditEvent(
