@@ -57,7 +57,7 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
     const agent = supertest.agent(context.app);
     const callback = await signIn(agent);
     expect(callback.status).toBe(302);
-    expect(callback.headers.location).toBe('/console/');
+    expect(callback.headers.location).toBe('/');
     const me = await agent.get('/api/v1/me').expect(200);
     expect(me.body).toMatchObject({ name: 'Ioana Marin', via: 'session', accessLevel: 'own' });
     expect(

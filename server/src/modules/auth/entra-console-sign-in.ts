@@ -13,7 +13,8 @@ type Authenticator = InstanceType<typeof Passport>;
 
 export const entraSignInStartPath = '/auth/entra/start';
 export const entraSignInCallbackPath = '/auth/entra/callback';
-const consoleHome = '/console/';
+/** The console is served at the site root (static-assets module). */
+const consoleHome = '/';
 const strategyName = 'entra-oidc';
 
 /**
