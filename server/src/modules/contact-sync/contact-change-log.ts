@@ -27,6 +27,9 @@ const counterId = 'contacts';
 /** MongoDB aborts transactions after 60 s (`transactionLifetimeLimitSeconds`); a hole older than that is abandoned. */
 export const abandonedGapMs = 65_000;
 
+/** Tombstones are kept 90 days (`sync-and-mail.md` §9.1): a client away longer resyncs in full. */
+export const tombstoneRetentionMs = 90 * 24 * 3_600_000;
+
 export interface RecordContactChangeInput {
   partnerId: Types.ObjectId | string;
   /** The partner was deleted (or should leave every address book): leaves a tombstone. */

@@ -7,7 +7,9 @@ import {
   contactSyncSettingsSchema,
   idParamsSchema,
 } from '@inbox-crm/shared/schemas';
+import mongoose from 'mongoose';
 import type { AppModule } from '../app-module';
+import { pruneContactChanges, tombstoneRetentionMs } from './contact-change-log';
 import {
   applyClientChanges,
   getSyncSettings,
@@ -21,6 +23,20 @@ const tag = 'Contact sync';
 /** Two-way address-book sync: the change feed, client change batches, settings, conflicts. */
 export const contactSyncModule: AppModule = {
   name: 'contact-sync',
+  install(_app, { config, logger }) {
+    if (config.NODE_ENV === 'test') return;
+    // Hourly: drop superseded states and tombstones past the retention (tokens older → 410).
+    const timer = setInterval(() => {
+      if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+      pruneContactChanges(tombstoneRetentionMs).then(
+        ({ removed, horizonSeq }) => {
+          if (removed > 0) logger.info({ removed, horizonSeq }, 'contact change log pruned');
+        },
+        (error: unknown) => logger.error({ err: error }, 'contact change log pruning failed'),
+      );
+    }, 3_600_000);
+    timer.unref();
+  },
   registerRoutes(router) {
     router.add(
       {
