@@ -48,7 +48,13 @@ export async function measureFirstRender(runs = 7): Promise<FirstRenderFigures> 
     const mails = [path.join(sharedMailFixtures, 'rfq-office-chairs-en.eml')];
     for (let run = 0; run < runs; run += 1) {
       const pane = await openTaskPane(browser, server.origin, { mails, apiToken: user.token, latencyMs: 0 });
-      await pane.page.getByRole('heading', { name: 'Sender' }).waitFor({ timeout: 60_000 });
+      await pane.page
+        .getByRole('heading', { name: 'Sender' })
+        .waitFor({ timeout: 60_000 })
+        .catch(async (error: unknown) => {
+          const text = await pane.page.locator('body').innerText().catch(() => '');
+          throw new Error(`The pane did not show the sender card: ${text.slice(0, 300)} ${pane.problems.join(' | ')}`, { cause: error });
+        });
       const pm = await marks(pane.page);
       render.push(pm['inbox-crm:first-render']! - pm['inbox-crm:office-ready']!);
       card.push(pm['inbox-crm:ready']! - pm['inbox-crm:office-ready']!);
@@ -106,10 +112,8 @@ export async function outlookBenchRows(): Promise<BenchRow[]> {
     },
     {
       suite: 'outlook',
-      name: 'sender card after Office.onReady (one API call)',
+      name: 'sender card after Office.onReady (headers + sign-in check + context: 3 calls)',
       value: `${figures.cardAfterReadyMs.toFixed(1)} ms`,
-      goal: '≤ 300 ms',
-      met: figures.cardAfterReadyMs <= 300,
     },
     {
       suite: 'outlook',

@@ -15,7 +15,8 @@ import { SignInView } from './views/sign-in-view';
 export interface AppProps {
   t: Translate;
   capabilities: HostCapabilities;
-  accounts: AccountManager;
+  /** Resolves once the server said which sign-in methods it offers. */
+  accounts: Promise<AccountManager>;
   gateway: CrmGateway;
   /** Current selection and its changes (pinned pane follows the selected mail). */
   subscribeSelection: (listener: (selection: MailSelection) => void, onError: (error: unknown) => void) => void;
@@ -29,7 +30,8 @@ export interface AppProps {
 type Phase = { kind: 'checking' } | { kind: 'sign-in' } | { kind: 'ready'; me: Me } | { kind: 'error'; message: string };
 
 export function App(props: AppProps) {
-  const { t, accounts, gateway } = props;
+  const { t, gateway } = props;
+  const [accounts, setAccounts] = useState<AccountManager | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
   const [selection, setSelection] = useState<MailSelection | null>(null);
   const [source, setSource] = useState<OutlookMailSource | null>(null);
@@ -40,14 +42,16 @@ export function App(props: AppProps) {
 
   const start = async () => {
     setPhase({ kind: 'checking' });
+    const manager = await props.accounts;
+    setAccounts(manager);
     try {
-      if (await accounts.restore()) await loadMe();
+      if (await manager.restore()) await loadMe();
       else setPhase({ kind: 'sign-in' });
     } catch (error) {
       // A stored token the server refuses: ask again rather than show a dead end.
       const status = (error as { status?: number }).status;
       if (status === 401) {
-        await accounts.signOut();
+        await manager.signOut();
         setPhase({ kind: 'sign-in' });
       } else {
         setPhase({ kind: 'error', message: errorText(error) });
@@ -93,7 +97,7 @@ export function App(props: AppProps) {
           </button>
         </Message>
       )}
-      {phase.kind === 'sign-in' && <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />}
+      {phase.kind === 'sign-in' && accounts && <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />}
       {phase.kind === 'ready' && showSettings && (
         <SettingsView
           t={t}
@@ -102,7 +106,7 @@ export function App(props: AppProps) {
           capabilities={props.capabilities}
           onClose={() => setShowSettings(false)}
           onSignOut={async () => {
-            await accounts.signOut();
+            await accounts?.signOut();
             setShowSettings(false);
             setPhase({ kind: 'sign-in' });
           }}

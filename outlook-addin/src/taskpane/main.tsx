@@ -44,14 +44,18 @@ async function boot(info: { host: unknown }): Promise<void> {
     return;
   }
   const capabilities = detectCapabilities(Office.context.requirements);
-  const accounts = new AccountManager({
-    capabilities,
-    entra: await loadEntraConfig(),
-    tokenStore: new ApiTokenStore(Office.context.roamingSettings),
-    loginHint: mailbox.userProfile?.emailAddress,
-    dialogUrl: new URL('sign-in-dialog.html', location.href).toString(),
-  });
-  const gateway = createApiCrmGateway({ origin: location.origin, getAccessToken: () => accounts.getAccessToken() });
+  // The sign-in settings come from the server; the pane renders meanwhile.
+  const accounts = loadEntraConfig().then(
+    (entra) =>
+      new AccountManager({
+        capabilities,
+        entra,
+        tokenStore: new ApiTokenStore(Office.context.roamingSettings),
+        loginHint: mailbox.userProfile?.emailAddress,
+        dialogUrl: new URL('sign-in-dialog.html', location.href).toString(),
+      }),
+  );
+  const gateway = createApiCrmGateway({ origin: location.origin, getAccessToken: async () => (await accounts).getAccessToken() });
   root.removeAttribute('aria-busy');
   render(
     <App

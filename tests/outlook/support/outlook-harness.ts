@@ -101,7 +101,11 @@ export async function openTaskPane(browser: Browser, origin: string, options: Op
     userEmail: 'sofia.marin@larchmont.example.net',
     roaming: options.apiToken ? { inboxCrmApiToken: options.apiToken } : {},
   };
-  await context.addInitScript(installFakeOutlook, config);
+  // Sent as source: under tsx (esbuild keepNames) the function body calls an `__name` helper that
+  // only exists in Node, so the page gets a no-op one.
+  await context.addInitScript({
+    content: `var __name = (target) => target;\n(${installFakeOutlook.toString()})(${JSON.stringify(config)});`,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
