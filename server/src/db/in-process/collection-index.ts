@@ -75,10 +75,13 @@ export class CollectionIndex {
   readonly fields: string[];
   private readonly partialFilter: Query | undefined;
   private readonly entries = new Map<string, Set<string>>();
+  /** Compound indexes also map the first field alone, for lookups that pin only the prefix. */
+  private readonly prefixEntries: Map<string, Set<string>> | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
+    this.prefixEntries = this.fields.length > 1 ? new Map() : undefined;
     this.partialFilter = spec.partialFilterExpression ? new Query(validateFilter(spec.partialFilterExpression, 'partialFilterExpression'), baseMingoOptions) : undefined;
   }
 
@@ -125,24 +128,23 @@ export class CollectionIndex {
     return this.entries.get(key);
   }
 
+  /** Documents whose first indexed field equals `value` (compound indexes only). */
+  lookupPrefix(value: unknown): ReadonlySet<string> | undefined {
+    return this.prefixEntries?.get(canonicalKey(value));
+  }
+
+  get hasPrefixLookup(): boolean {
+    return this.prefixEntries !== undefined;
+  }
+
   add(keys: IndexKey[], id: string): void {
-    for (const { key } of keys) {
-      let holders = this.entries.get(key);
-      if (!holders) {
-        holders = new Set();
-        this.entries.set(key, holders);
-      }
-      holders.add(id);
-    }
+    for (const { key } of keys) addTo(this.entries, key, id);
+    if (this.prefixEntries) for (const prefix of prefixKeys(keys)) addTo(this.prefixEntries, prefix, id);
   }
 
   remove(keys: IndexKey[], id: string): void {
-    for (const { key } of keys) {
-      const holders = this.entries.get(key);
-      if (!holders) continue;
-      holders.delete(id);
-      if (holders.size === 0) this.entries.delete(key);
-    }
+    for (const { key } of keys) removeFrom(this.entries, key, id);
+    if (this.prefixEntries) for (const prefix of prefixKeys(keys)) removeFrom(this.prefixEntries, prefix, id);
   }
 
   keyValue(values: unknown[]): Document {
@@ -152,4 +154,24 @@ export class CollectionIndex {
     });
     return keyValue;
   }
+}
+
+function prefixKeys(keys: IndexKey[]): Set<string> {
+  return new Set(keys.map(({ values }) => canonicalKey(values[0])));
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
+  let holders = map.get(key);
+  if (!holders) {
+    holders = new Set();
+    map.set(key, holders);
+  }
+  holders.add(id);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+  const holders = map.get(key);
+  if (!holders) return;
+  holders.delete(id);
+  if (holders.size === 0) map.delete(key);
 }

@@ -24,6 +24,16 @@ describe('Collection', () => {
     expect(collection.candidates(new Filter({ email: /p5/ }))).toHaveLength(1_000);
   });
 
+  it('uses the first field of a compound index alone (GridFS chunks by files_id)', () => {
+    const chunks = new Collection('db', 'attachments.chunks');
+    chunks.createIndex(parseIndexSpec({ key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true }));
+    const files = [new ObjectId(), new ObjectId()];
+    for (const file of files) for (let n = 0; n < 5; n += 1) chunks.insert({ _id: new ObjectId(), files_id: file, n }, journal);
+    expect(chunks.candidates(new Filter({ files_id: files[1] }))).toHaveLength(5);
+    expect(chunks.candidates(new Filter({ files_id: { $eq: files[0] }, n: { $gte: 2 } }))).toHaveLength(5);
+    expect(chunks.candidates(new Filter({ files_id: files[0], n: 3 }))).toHaveLength(1);
+  });
+
   it('keeps indexes consistent through updates, deletes and rollbacks', () => {
     const collection = collectionWith(3);
     const [first] = collection.all();

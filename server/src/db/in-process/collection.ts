@@ -163,8 +163,9 @@ export class Collection {
     const source = filter.source;
     const idValues = equalityValues(source._id);
     if (idValues) return this.byIds(idValues.map(canonicalKey));
-    for (const index of this.indexes.values()) {
-      if (!index.coversAllDocuments) continue;
+    const usable = [...this.indexes.values()].filter((index) => index.coversAllDocuments);
+    // Best: an index whose every field is pinned (one hash lookup per combination).
+    for (const index of usable) {
       const perField = index.fields.map((field) => equalityValues(source[field]));
       if (perField.some((values) => values === undefined)) continue;
       let combinations: unknown[][] = [[]];
@@ -172,6 +173,14 @@ export class Collection {
       if (combinations.length > 1000) continue;
       const ids = new Set<string>();
       for (const values of combinations) for (const id of index.lookup(index.keyFor(values)) ?? []) ids.add(id);
+      return this.byIds([...ids]);
+    }
+    // Next: a compound index whose first field is pinned.
+    for (const index of usable) {
+      const prefixValues = index.hasPrefixLookup ? equalityValues(source[index.fields[0] as string]) : undefined;
+      if (!prefixValues) continue;
+      const ids = new Set<string>();
+      for (const value of prefixValues) for (const id of index.lookupPrefix(value) ?? []) ids.add(id);
       return this.byIds([...ids]);
     }
     return this.all();
