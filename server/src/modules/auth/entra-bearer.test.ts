@@ -255,6 +255,29 @@ describe('Entra ID bearer tokens (jose strategy against the local fake)', () => 
     },
   );
 
+  it('picks up a rotated signing key through one refetch on the unknown kid (after the cooldown)', async () => {
+    const fresh = createTestContext({ env: entraEnv() });
+    const call = async (token: string) =>
+      fresh.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    expect((await call(await fake.issueAccessToken(user, apiId))).status).toBe(200);
+    const fetchesBefore = fake.hits.get('jwks') ?? 0;
+    await fake.addKey(); // Entra starts signing with a new key
+    const rotated = await fake.issueAccessToken(user, apiId);
+    // Inside jose's 30 s cooldown: refused without hammering the JWKS endpoint.
+    expect((await call(rotated)).status).toBe(401);
+    expect((await call(rotated)).status).toBe(401);
+    expect(fake.hits.get('jwks') ?? 0).toBe(fetchesBefore);
+    // 31 s later (jose's cooldown reads Date.now; the claim checks use their own clock).
+    const realNow = Date.now.bind(Date);
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 31_000);
+    try {
+      expect((await call(rotated)).status).toBe(200);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(fake.hits.get('jwks') ?? 0).toBe(fetchesBefore + 1);
+  });
+
   it('without Entra configuration, a JWT bearer is refused with a clear 401', async () => {
     const plain = createTestContext();
     const response = await plain.request
