@@ -1,4 +1,7 @@
 import { connectTestDatabase } from '../../server/src/db/test-database';
+import { outlookBenchRows } from '../outlook/outlook-benchmarks';
+import { runSyncBenchmarks } from '../sync/sync-bench';
+import { runThunderbirdBenchmarks } from '../thunderbird/bench-opportunities';
 import { runApiBenchmarks } from './api-bench';
 import { printTable, type BenchRow } from './bench-table';
 
@@ -14,18 +17,25 @@ interface Suite {
 
 const quick = process.env.BENCH_QUICK === '1';
 
+/** Runs a suite on a fresh database of its own (each suite disconnects what it connected). */
+async function withDatabase(run: () => Promise<BenchRow[]>): Promise<BenchRow[]> {
+  const database = await connectTestDatabase();
+  try {
+    return await run();
+  } finally {
+    await database.disconnect();
+  }
+}
+
 const suites: Suite[] = [
+  { name: 'api', run: () => withDatabase(() => runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 })) },
   {
-    name: 'api',
-    run: async () => {
-      const database = await connectTestDatabase();
-      try {
-        return await runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 });
-      } finally {
-        await database.disconnect();
-      }
-    },
+    name: 'sync',
+    run: () => withDatabase(() => runSyncBenchmarks(quick ? { contacts: 1000, small: 100 } : {})),
   },
+  // These two start their own server and database, and need Debian's chromium / thunderbird.
+  { name: 'outlook', run: () => outlookBenchRows() },
+  { name: 'thunderbird', run: () => runThunderbirdBenchmarks(quick ? { mails: 10 } : {}) },
 ];
 
 async function main(): Promise<void> {
