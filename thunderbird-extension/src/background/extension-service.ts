@@ -9,7 +9,7 @@ import {
   toOpportunityDraftBody,
 } from '@inbox-crm/shared/mail';
 import type { OfflineQueue } from '@inbox-crm/shared/offline';
-import type { MailRecordRef } from '@inbox-crm/shared/schemas';
+import { contactSyncSettingsSchema, type MailRecordRef } from '@inbox-crm/shared/schemas';
 import type { KeyValueStore } from '../host/extension-storage';
 import { readThreadHeaders, toMailSource } from '../host/mail-source';
 import type { ThunderbirdBrowser } from '../host/thunderbird-api';
@@ -28,7 +28,7 @@ import type {
   SyncStatusView,
 } from './protocol';
 import { parseServerUrl, ServerUrlError } from './server-url';
-import { loadSettings, updateSettings } from './settings';
+import { type ContactSyncScope, loadSettings, updateSettings } from './settings';
 
 // Everything the pages ask of the background, and the menu/badge behaviour, on top of the shared
 // use cases. Host specifics stay in ../host; this file decides what the user sees.
@@ -114,12 +114,7 @@ export class ExtensionService {
       case 'options/test-connection':
         return this.testConnection();
       case 'options/save-sync':
-        await updateSettings(this.deps.store, (settings) => ({
-          ...settings,
-          sync: { enabled: request.enabled, intervalMinutes: request.intervalMinutes, scope: request.scope },
-        }));
-        await this.deps.sync.settingsChanged();
-        return this.status();
+        return this.saveSync(request);
       case 'sync/run-now':
         return this.deps.sync.runNow();
       case 'queue/retry':
@@ -152,6 +147,26 @@ export class ExtensionService {
     if (!(await this.deps.connection.isConfigured())) return;
     await this.deps.queue.flush();
     await this.deps.queue.clearSent();
+  }
+
+  /** Which contacts sync is the server's setting (it filters the feed); timer and on/off are local. */
+  private async saveSync(request: { enabled: boolean; intervalMinutes: number; scope: ContactSyncScope }): Promise<StatusView> {
+    const before = await loadSettings(this.deps.store);
+    if (request.scope !== before.sync.scope && (await this.deps.connection.isConfigured())) {
+      await this.deps.api.request({
+        method: 'PUT',
+        path: '/sync/contacts/settings',
+        body: { scope: request.scope },
+        response: contactSyncSettingsSchema,
+        idempotent: true,
+      });
+    }
+    await updateSettings(this.deps.store, (settings) => ({
+      ...settings,
+      sync: { enabled: request.enabled, intervalMinutes: request.intervalMinutes, scope: request.scope },
+    }));
+    await this.deps.sync.settingsChanged();
+    return this.status();
   }
 
   private async retryQueue(): Promise<QueueView> {

@@ -15,6 +15,7 @@ export type CrmApi = Pick<
   | 'searchPartners'
   | 'pullContacts'
   | 'pushContacts'
+  | 'request'
 >;
 
 export function createLazyApi(connection: CrmConnection): CrmApi {
@@ -29,5 +30,6 @@ export function createLazyApi(connection: CrmConnection): CrmApi {
     searchPartners: async (...args) => (await client()).searchPartners(...args),
     pullContacts: async (...args) => (await client()).pullContacts(...args),
     pushContacts: async (...args) => (await client()).pushContacts(...args),
+    request: async (spec) => (await client()).request(spec),
   };
 }
