@@ -26,9 +26,6 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
       target: 'es2022',
       modulePreload: { polyfill: false },
       rollupOptions: {
-        // shared/ is host-free, side-effect-free TypeScript: modules of its barrels that the pane
-        // does not use (DOMPurify, the MIME parser behind the mail index) must not ride along.
-        treeshake: { moduleSideEffects: (id: string) => !id.includes(`${path.sep}shared${path.sep}src${path.sep}`) },
         input: {
           taskpane: path.resolve(__dirname, 'src/taskpane.html'),
           'sign-in-dialog': path.resolve(__dirname, 'src/sign-in-dialog.html'),
