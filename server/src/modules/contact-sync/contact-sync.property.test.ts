@@ -78,7 +78,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 class AddressBook {
   contacts: LocalContact[] = [];
   token: string | undefined;
-  inflight: { body: unknown; refs: string[] } | undefined;
+  inflight: { body: object; refs: string[] } | undefined;
   /** The last value the user typed per contact and field. */
   typed = new Map<string, Partial<Values>>();
   creates = 0;
@@ -121,7 +121,7 @@ class AddressBook {
     await this.pull();
   }
 
-  private buildBatch(): { body: unknown; refs: string[] } | undefined {
+  private buildBatch(): { body: object; refs: string[] } | undefined {
     const changes: unknown[] = [];
     const refs: string[] = [];
     for (const contact of this.contacts) {
