@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiClient, type ApiClient } from '@inbox-crm/shared/api';
+import { apiResponseSchemas, createApiClient, type ApiClient } from '@inbox-crm/shared/api';
 import type { SyncContact } from '@inbox-crm/shared/schemas';
 import {
   createTestContext,
@@ -36,6 +36,7 @@ export function apiClientFor(stack: SyncServerStack, user: TestUser): ApiClient 
   return createApiClient({
     baseUrl: stack.baseUrl,
     getAccessToken: async () => user.token,
+    responseSchemas: apiResponseSchemas,
     retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 },
   });
 }

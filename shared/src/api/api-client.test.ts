@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
 import { createApiClient, type ApiClientOptions } from './api-client';
+import { apiResponseSchemas } from './response-schemas';
 
 type Handler = (request: IncomingMessage, body: Buffer, response: ServerResponse) => void;
 
@@ -48,6 +49,7 @@ const client = (options: Partial<ApiClientOptions> = {}) =>
   createApiClient({
     baseUrl,
     getAccessToken: async () => 'icrm_token',
+    responseSchemas: apiResponseSchemas,
     retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 },
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -212,5 +214,16 @@ describe('createApiClient', () => {
     expect(seen[0]!.url).toBe(
       '/api/v1/mail/context?from=a%40b.example&to=c%40d.example&to=e%40f.example&references=%3C1%40x%3E+%3C2%40x%3E',
     );
+  });
+});
+
+describe('createApiClient without response schemas (small bundles)', () => {
+  it('trusts the answer as typed and still maps errors', async () => {
+    handler = (_request, _body, response) => json(response, 200, { changes: 'unchecked' });
+    const light = client({ responseSchemas: undefined });
+    await expect(light.pullContacts({})).resolves.toEqual({ changes: 'unchecked' });
+    handler = (_request, _body, response) =>
+      json(response, 401, { error: { code: 'unauthenticated', message: 'no' } });
+    await expect(light.me()).rejects.toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 });

@@ -1,33 +1,27 @@
 import type { z } from 'zod';
-import { meSchema, type Me } from '../schemas/auth.schemas';
-import { errorResponseSchema, fieldIssueSchema } from '../schemas/common.schemas';
-import {
-  contactSyncFeedResponseSchema,
-  contactSyncPushResponseSchema,
-  type ContactSyncFeedQuery,
-  type ContactSyncFeedResponse,
-  type ContactSyncPushBody,
-  type ContactSyncPushResponse,
+import type { Me } from '../schemas/auth.schemas';
+import type { FieldIssue } from '../schemas/common.schemas';
+import type {
+  ContactSyncFeedQuery,
+  ContactSyncFeedResponse,
+  ContactSyncPushBody,
+  ContactSyncPushResponse,
 } from '../schemas/contact-sync.schemas';
-import { leadListResponseSchema } from '../schemas/lead.schemas';
-import {
-  mailContactResponseSchema,
-  mailContextResponseSchema,
-  mailLogResponseSchema,
-  mailToOpportunityBatchResponseSchema,
-  mailToOpportunityResponseSchema,
-  type MailContactBody,
-  type MailContactResponse,
-  type MailContextQuery,
-  type MailContextResponse,
-  type MailLogBody,
-  type MailLogResponse,
-  type MailToOpportunityBatchBody,
-  type MailToOpportunityBatchResponse,
-  type MailToOpportunityBody,
-  type MailToOpportunityResponse,
+import type { Lead } from '../schemas/lead.schemas';
+import type {
+  MailContactBody,
+  MailContactResponse,
+  MailContextQuery,
+  MailContextResponse,
+  MailLogBody,
+  MailLogResponse,
+  MailToOpportunityBatchBody,
+  MailToOpportunityBatchResponse,
+  MailToOpportunityBody,
+  MailToOpportunityResponse,
 } from '../schemas/mail.schemas';
-import { partnerListResponseSchema } from '../schemas/partner.schemas';
+import type { ListResponse } from '../schemas/common.schemas';
+import type { Partner } from '../schemas/partner.schemas';
 import { ApiError, defaultCodeForStatus } from './api-error';
 import {
   backoffDelayMs,
@@ -58,6 +52,11 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   uploadTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Validators of the answers, per operation: pass `apiResponseSchemas` (zod) to check every
+   * answer; leave it out where bundle size rules (answers are then trusted as typed).
+   */
+  responseSchemas?: Partial<Record<ApiOperation, ResponseValidator>>;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
   /** Extra headers per request, e.g. the console's `x-csrf-token` for its session cookie. */
@@ -79,7 +78,35 @@ export interface SearchQuery {
   limit?: number;
 }
 
-interface CallSpec<Schema extends z.ZodType> {
+/**
+ * Anything with zod's `safeParse`. The client's own methods take their validators from
+ * `options.responseSchemas` (see `apiResponseSchemas`), so a bundle that leaves them out leaves
+ * zod out too (the Outlook task pane's 80 KB budget cannot carry zod's ~90 KB).
+ */
+export interface ResponseValidator {
+  safeParse(
+    data: unknown,
+  ):
+    | { success: true; data: unknown }
+    | {
+        success: false;
+        error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> };
+      };
+}
+
+export type ApiOperation =
+  | 'me'
+  | 'mailContext'
+  | 'createOpportunityFromMail'
+  | 'createOpportunitiesFromMails'
+  | 'logMail'
+  | 'createContactFromMail'
+  | 'searchLeads'
+  | 'searchPartners'
+  | 'pullContacts'
+  | 'pushContacts';
+
+interface CallSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | readonly string[] | undefined>;
@@ -87,15 +114,16 @@ interface CallSpec<Schema extends z.ZodType> {
   multipart?: { payload: unknown; eml: Uint8Array | Blob };
   /** GET, or a POST the server documents as idempotent by key: safe to resend. */
   idempotent: boolean;
-  response: Schema;
+  /** Validates the 2xx body; absent = trusted as typed. */
+  response?: ResponseValidator;
   signal?: AbortSignal;
 }
 
 export interface GenericRequest<Schema extends z.ZodType> {
-  method: CallSpec<Schema>['method'];
+  method: CallSpec['method'];
   /** Below `/api/v1`, e.g. `/teams/42`. */
   path: string;
-  query?: CallSpec<Schema>['query'];
+  query?: CallSpec['query'];
   body?: unknown;
   response: Schema;
   idempotent?: boolean;
@@ -114,11 +142,11 @@ export function createApiClient(options: ApiClientOptions) {
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  async function call<Schema extends z.ZodType>(spec: CallSpec<Schema>): Promise<z.output<Schema>> {
+  async function call<Result>(spec: CallSpec): Promise<Result> {
     const maxAttempts = spec.idempotent ? policy.retries + 1 : 1;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await attemptOnce(spec);
+        return (await attemptOnce(spec)) as Result;
       } catch (error) {
         const apiError = toApiError(error);
         const mayRetry = apiError.isTransient && attempt + 1 < maxAttempts && !spec.signal?.aborted;
@@ -128,9 +156,7 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
-  async function attemptOnce<Schema extends z.ZodType>(
-    spec: CallSpec<Schema>,
-  ): Promise<z.output<Schema>> {
+  async function attemptOnce(spec: CallSpec): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     Object.assign(headers, options.getExtraHeaders?.(spec.method));
     const token = await options.getAccessToken();
@@ -194,6 +220,7 @@ export function createApiClient(options: ApiClientOptions) {
       }
       const payload = await readJson(response, timedOut);
       if (!response.ok) throw errorFromResponse(response, payload);
+      if (!spec.response) return payload;
       const parsed = spec.response.safeParse(payload);
       if (!parsed.success) {
         throw new ApiError({
@@ -201,7 +228,7 @@ export function createApiClient(options: ApiClientOptions) {
           code: 'invalid_response',
           message: `Unexpected response from ${spec.method} ${spec.path}: ${parsed.error.issues
             .slice(0, 3)
-            .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+            .map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`)
             .join('; ')}`,
         });
       }
@@ -212,7 +239,7 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
-  function buildUrl(path: string, query: CallSpec<z.ZodType>['query']): string {
+  function buildUrl(path: string, query: CallSpec['query']): string {
     const url = new URL(baseUrl + path);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue;
@@ -222,14 +249,16 @@ export function createApiClient(options: ApiClientOptions) {
     return url.toString();
   }
 
-  const uploadOrJson = <Schema extends z.ZodType>(
+  const validator = (operation: ApiOperation) => options.responseSchemas?.[operation];
+
+  const uploadOrJson = <Result>(
     path: string,
     payload: unknown,
     upload: EmlUpload | undefined,
-    response: Schema,
+    response: ResponseValidator | undefined,
     signal?: AbortSignal,
   ) =>
-    call({
+    call<Result>({
       method: 'POST',
       path,
       ...(upload?.eml ? { multipart: { payload, eml: upload.eml } } : { json: payload }),
@@ -244,7 +273,7 @@ export function createApiClient(options: ApiClientOptions) {
      * same schemas the server validates with. Only GET is retried unless `idempotent` says so.
      */
     request: <Schema extends z.ZodType>(spec: GenericRequest<Schema>): Promise<z.output<Schema>> =>
-      call({
+      call<z.output<Schema>>({
         method: spec.method,
         path: `/api/v1${spec.path}`,
         query: spec.query,
@@ -260,7 +289,7 @@ export function createApiClient(options: ApiClientOptions) {
         method: 'GET',
         path: apiPaths.me,
         idempotent: true,
-        response: meSchema,
+        response: validator('me'),
         signal: request?.signal,
       }),
 
@@ -281,7 +310,7 @@ export function createApiClient(options: ApiClientOptions) {
           references: toList(query.references)?.join(' ') || undefined,
         },
         idempotent: true,
-        response: mailContextResponseSchema,
+        response: validator('mailContext'),
         signal: request?.signal,
       }),
 
@@ -295,7 +324,7 @@ export function createApiClient(options: ApiClientOptions) {
         apiPaths.mailOpportunities,
         body,
         upload,
-        mailToOpportunityResponseSchema,
+        validator('createOpportunityFromMail'),
         request?.signal,
       ),
 
@@ -308,7 +337,7 @@ export function createApiClient(options: ApiClientOptions) {
         path: apiPaths.mailOpportunitiesBatch,
         json: body,
         idempotent: true,
-        response: mailToOpportunityBatchResponseSchema,
+        response: validator('createOpportunitiesFromMails'),
         signal: request?.signal,
       }),
 
@@ -317,7 +346,7 @@ export function createApiClient(options: ApiClientOptions) {
       upload?: EmlUpload,
       request?: RequestOptions,
     ): Promise<MailLogResponse> =>
-      uploadOrJson(apiPaths.mailLog, body, upload, mailLogResponseSchema, request?.signal),
+      uploadOrJson(apiPaths.mailLog, body, upload, validator('logMail'), request?.signal),
 
     /** Matches an existing partner by normalized e-mail first: safe to resend. */
     createContactFromMail: (
@@ -329,28 +358,31 @@ export function createApiClient(options: ApiClientOptions) {
         path: apiPaths.mailContacts,
         json: body,
         idempotent: true,
-        response: mailContactResponseSchema,
+        response: validator('createContactFromMail'),
         signal: request?.signal,
       }),
 
     /** Leads and opportunities for "log to existing". */
-    searchLeads: (query: SearchQuery, request?: RequestOptions) =>
+    searchLeads: (query: SearchQuery, request?: RequestOptions): Promise<ListResponse<Lead>> =>
       call({
         method: 'GET',
         path: apiPaths.leads,
         query: { search: query.search, limit: query.limit ?? 20 },
         idempotent: true,
-        response: leadListResponseSchema,
+        response: validator('searchLeads'),
         signal: request?.signal,
       }),
 
-    searchPartners: (query: SearchQuery, request?: RequestOptions) =>
+    searchPartners: (
+      query: SearchQuery,
+      request?: RequestOptions,
+    ): Promise<ListResponse<Partner>> =>
       call({
         method: 'GET',
         path: apiPaths.partners,
         query: { search: query.search, limit: query.limit ?? 20 },
         idempotent: true,
-        response: partnerListResponseSchema,
+        response: validator('searchPartners'),
         signal: request?.signal,
       }),
 
@@ -364,7 +396,7 @@ export function createApiClient(options: ApiClientOptions) {
         path: apiPaths.syncContacts,
         query: { token: query.token, limit: query.limit as number | undefined },
         idempotent: true,
-        response: contactSyncFeedResponseSchema,
+        response: validator('pullContacts'),
         signal: request?.signal,
       }),
 
@@ -378,7 +410,7 @@ export function createApiClient(options: ApiClientOptions) {
         path: apiPaths.syncContacts,
         json: body,
         idempotent: true,
-        response: contactSyncPushResponseSchema,
+        response: validator('pushContacts'),
         signal: request?.signal,
       }),
   };
@@ -416,9 +448,11 @@ async function readJson(response: Response, timedOut: boolean): Promise<unknown>
 }
 
 function errorFromResponse(response: Response, payload: unknown): ApiError {
-  const parsed = errorResponseSchema.safeParse(payload);
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  if (!parsed.success) {
+  const error = (
+    payload as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined
+  )?.error;
+  if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') {
     return new ApiError({
       status: response.status,
       code: defaultCodeForStatus(response.status),
@@ -426,19 +460,21 @@ function errorFromResponse(response: Response, payload: unknown): ApiError {
       retryAfterMs,
     });
   }
-  const { code, message, details } = parsed.data.error;
   return new ApiError({
     status: response.status,
-    code: code || defaultCodeForStatus(response.status),
-    message,
-    details,
-    fieldIssues: fieldIssuesOf(details),
+    code: error.code || defaultCodeForStatus(response.status),
+    message: error.message,
+    details: error.details,
+    fieldIssues: fieldIssuesOf(error.details),
     retryAfterMs,
   });
 }
 
 /** The error middleware puts field issues in `details` as an array or under `details.issues`/`fields`. */
-function fieldIssuesOf(details: unknown): ReturnType<typeof fieldIssueSchema.parse>[] {
+function fieldIssuesOf(details: unknown): FieldIssue[] {
+  const isIssue = (item: unknown): item is FieldIssue =>
+    typeof (item as FieldIssue)?.field === 'string' &&
+    typeof (item as FieldIssue)?.message === 'string';
   const candidates = [
     details,
     (details as { issues?: unknown })?.issues,
@@ -447,9 +483,9 @@ function fieldIssuesOf(details: unknown): ReturnType<typeof fieldIssueSchema.par
   for (const candidate of candidates) {
     if (!Array.isArray(candidate)) continue;
     const issues = candidate
-      .map((item) => fieldIssueSchema.safeParse(item))
-      .filter((result) => result.success);
-    if (issues.length) return issues.map((result) => result.data);
+      .filter(isIssue)
+      .map((issue) => ({ field: issue.field, message: issue.message }));
+    if (issues.length) return issues;
   }
   return [];
 }

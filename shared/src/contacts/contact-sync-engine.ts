@@ -4,15 +4,14 @@ import { ApiError } from '../api/api-error';
 import { normalizeEmail } from '../mail/mail-address';
 import type { KeyValueStorage } from '../offline/key-value-storage';
 import { SerialStorage } from '../offline/key-value-storage';
-import {
-  syncContactFieldSchema,
-  type ContactConflict,
-  type ContactSyncChange,
-  type ContactSyncClientChange,
-  type ContactSyncResult,
-  type SyncContact,
-  type SyncContactField,
-  type SyncFieldChange,
+import type {
+  ContactConflict,
+  ContactSyncChange,
+  ContactSyncClientChange,
+  ContactSyncResult,
+  SyncContact,
+  SyncContactField,
+  SyncFieldChange,
 } from '../schemas/contact-sync.schemas';
 import type { ContactHostAdapter, HostContact } from './contact-host-adapter';
 
@@ -101,7 +100,32 @@ interface UnlinkedIndex {
 
 const SHARD_COUNT = 32;
 const MAX_KEPT_CONFLICTS = 200;
-const FIELDS = syncContactFieldSchema.options;
+/**
+ * The synced fields (`syncContactFieldSchema`'s values), spelled out so the engine does not pull
+ * zod into the bundle; the type below fails to compile if the schema gains or loses a field.
+ */
+const FIELDS = [
+  'name',
+  'isCompany',
+  'companyName',
+  'jobPosition',
+  'email',
+  'phone',
+  'mobile',
+  'street',
+  'street2',
+  'zip',
+  'city',
+  'stateCode',
+  'countryCode',
+  'website',
+  'lang',
+  'notes',
+  'emails',
+] as const satisfies readonly SyncContactField[];
+type MissingField = Exclude<SyncContactField, (typeof FIELDS)[number]>;
+const everyFieldListed: MissingField extends never ? true : MissingField = true;
+void everyFieldListed;
 
 /**
  * Two-way contact sync between a host address book and the CRM (sync-and-mail.md §9): pushes
