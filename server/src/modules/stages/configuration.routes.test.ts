@@ -270,6 +270,22 @@ describe('tags and lost reasons', () => {
       .set(salesperson.auth)
       .send({ name: 'energie' });
     expect(duplicate.status).toBe(409);
+    const before = await TagModel.countDocuments();
+    const bad = await context.request
+      .post('/api/v1/tags')
+      .set(salesperson.auth)
+      .send({ name: '', kind: 'deal', color: 12, parentId: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((issue: { field: string }) => issue.field)).toEqual(
+      expect.arrayContaining(['body.name', 'body.kind', 'body.color', 'body.parentId']),
+    );
+    const nestedLeadTag = await context.request
+      .post('/api/v1/tags')
+      .set(salesperson.auth)
+      .send({ name: 'Child', parentId: created.body.id });
+    expect(nestedLeadTag.status).toBe(400);
+    expect(nestedLeadTag.body.error.details.issues[0].field).toBe('body.parentId');
+    expect(await TagModel.countDocuments()).toBe(before);
     const partnerKind = await context.request
       .post('/api/v1/tags')
       .set(salesperson.auth)
