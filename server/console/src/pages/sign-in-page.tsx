@@ -11,7 +11,11 @@ export function SignInPage() {
   const t = useTranslate();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // "Sign in with Microsoft" comes back to /?signInError=… when Entra or the server refused it.
+  const [errors, setErrors] = useState<FieldErrors>(() => {
+    const refused = new URLSearchParams(window.location.search).get('signInError');
+    return refused ? { form: refused } : {};
+  });
   const [busy, setBusy] = useState(false);
   const [methods, setMethods] = useState<AuthMethods | null>(null);
 
