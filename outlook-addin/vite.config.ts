@@ -40,9 +40,13 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
 /** office-addin-dev-certs generates offline; its `install` step needs sudo, so we only generate. */
 async function developmentCertificates(): Promise<{ cert: Buffer; key: Buffer }> {
   const devCerts = await import('office-addin-dev-certs');
-  const { localhostCertificatePath, localhostKeyPath } = await import('office-addin-dev-certs/lib/defaults');
+  const { localhostCertificatePath, localhostKeyPath } =
+    await import('office-addin-dev-certs/lib/defaults');
   if (!fs.existsSync(localhostCertificatePath) || !fs.existsSync(localhostKeyPath)) {
     await devCerts.generateCertificates();
   }
-  return { cert: fs.readFileSync(localhostCertificatePath), key: fs.readFileSync(localhostKeyPath) };
+  return {
+    cert: fs.readFileSync(localhostCertificatePath),
+    key: fs.readFileSync(localhostKeyPath),
+  };
 }

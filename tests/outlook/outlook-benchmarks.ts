@@ -10,7 +10,8 @@ import { openTaskPane, startPaneServer } from './support/outlook-harness';
 import { ensureTaskPaneBuilt } from './support/task-pane-build';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export interface FirstRenderFigures {
   /** Office.onReady → the pane's first render, ms (median of the runs). */
@@ -25,7 +26,11 @@ export interface FirstRenderFigures {
 }
 
 async function marks(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((mark) => [mark.name, mark.startTime])));
+  return page.evaluate(() =>
+    Object.fromEntries(
+      performance.getEntriesByType('mark').map((mark) => [mark.name, mark.startTime]),
+    ),
+  );
 }
 
 /**
@@ -37,7 +42,11 @@ export async function measureFirstRender(runs = 7): Promise<FirstRenderFigures> 
   await ensureTaskPaneBuilt();
   const database = await connectTestDatabase();
   const crm = createTestContext();
-  const user = await crm.createUser({ accessLevel: 'all', name: 'Bench User', login: 'bench-outlook' });
+  const user = await crm.createUser({
+    accessLevel: 'all',
+    name: 'Bench User',
+    login: 'bench-outlook',
+  });
   const server = await startPaneServer(crm.app);
   const browser = await launchChromium();
   const render: number[] = [];
@@ -47,13 +56,23 @@ export async function measureFirstRender(runs = 7): Promise<FirstRenderFigures> 
   try {
     const mails = [path.join(sharedMailFixtures, 'rfq-office-chairs-en.eml')];
     for (let run = 0; run < runs; run += 1) {
-      const pane = await openTaskPane(browser, server.origin, { mails, apiToken: user.token, latencyMs: 0 });
+      const pane = await openTaskPane(browser, server.origin, {
+        mails,
+        apiToken: user.token,
+        latencyMs: 0,
+      });
       await pane.page
         .getByRole('heading', { name: 'Sender' })
         .waitFor({ timeout: 60_000 })
         .catch(async (error: unknown) => {
-          const text = await pane.page.locator('body').innerText().catch(() => '');
-          throw new Error(`The pane did not show the sender card: ${text.slice(0, 300)} ${pane.problems.join(' | ')}`, { cause: error });
+          const text = await pane.page
+            .locator('body')
+            .innerText()
+            .catch(() => '');
+          throw new Error(
+            `The pane did not show the sender card: ${text.slice(0, 300)} ${pane.problems.join(' | ')}`,
+            { cause: error },
+          );
         });
       const pm = await marks(pane.page);
       render.push(pm['inbox-crm:first-render']! - pm['inbox-crm:office-ready']!);
@@ -68,7 +87,11 @@ export async function measureFirstRender(runs = 7): Promise<FirstRenderFigures> 
         }),
       );
       await pane.page.goto(`${server.origin}/bench/office-only.html`);
-      await pane.page.waitForFunction(() => performance.getEntriesByName('office-ready').length > 0, undefined, { timeout: 60_000 });
+      await pane.page.waitForFunction(
+        () => performance.getEntriesByName('office-ready').length > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
       baseline.push((await marks(pane.page))['office-ready']!);
       await pane.context.close();
     }
@@ -101,8 +124,16 @@ export async function outlookBenchRows(): Promise<BenchRow[]> {
       goal: `≤ ${bundle.budgetBytes / 1000} KB`,
       met: bundle.withinBudget,
     },
-    { suite: 'outlook', name: 'MSAL chunk, loaded at first Microsoft sign-in (gzip)', value: msal ? kib(msal.gzipBytes) : 'missing' },
-    { suite: 'outlook', name: 'mail actions chunk, loaded at first action (gzip)', value: mailActions ? kib(mailActions.gzipBytes) : 'missing' },
+    {
+      suite: 'outlook',
+      name: 'MSAL chunk, loaded at first Microsoft sign-in (gzip)',
+      value: msal ? kib(msal.gzipBytes) : 'missing',
+    },
+    {
+      suite: 'outlook',
+      name: 'mail actions chunk, loaded at first action (gzip)',
+      value: mailActions ? kib(mailActions.gzipBytes) : 'missing',
+    },
     {
       suite: 'outlook',
       name: `first render after Office.onReady (median of ${figures.runs})`,

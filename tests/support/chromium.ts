@@ -1,5 +1,10 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+} from 'playwright-core';
 
 /**
  * Debian's Chromium, driven by playwright-core (never a downloaded browser). Reused by every
@@ -28,12 +33,16 @@ export function describeWithChromium(name: string, body: () => void): void {
   if (process.env.CI) {
     describe(name, () => {
       test('Chromium is installed', () => {
-        throw new Error(`${chromiumExecutable} is missing; CI must install Debian's chromium (apt-get install -y chromium)`);
+        throw new Error(
+          `${chromiumExecutable} is missing; CI must install Debian's chromium (apt-get install -y chromium)`,
+        );
       });
     });
     return;
   }
-  console.warn(`Skipping "${name}": ${chromiumExecutable} is missing (apt-get install -y chromium).`);
+  console.warn(
+    `Skipping "${name}": ${chromiumExecutable} is missing (apt-get install -y chromium).`,
+  );
   describe.skip(name, body);
 }
 
@@ -53,12 +62,16 @@ export interface IsolatedContext {
  * requests to anything but 127.0.0.1/localhost are recorded and aborted, unless a route the
  * caller adds later (registered after, so matched first) serves them.
  */
-export async function newIsolatedContext(browser: Browser, options: BrowserContextOptions = {}): Promise<IsolatedContext> {
+export async function newIsolatedContext(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<IsolatedContext> {
   const context = await browser.newContext(options);
   const remoteRequests: string[] = [];
   await context.route(/^(?!(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/])/, (route) => {
     const url = route.request().url();
-    if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return route.continue();
+    if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank')
+      return route.continue();
     remoteRequests.push(url);
     return route.abort();
   });

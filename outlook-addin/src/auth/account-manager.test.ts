@@ -27,7 +27,13 @@ function roamingSettings(): RoamingSettings & { values: Record<string, unknown>;
 const manager = (settings: RoamingSettings, entra = false) =>
   new AccountManager({
     capabilities: { ...noCapabilities, dialogApi: true },
-    entra: entra ? { clientId: 'c', authority: 'https://login.microsoftonline.com/organizations', scopes: ['api://x/access_as_user'] } : null,
+    entra: entra
+      ? {
+          clientId: 'c',
+          authority: 'https://login.microsoftonline.com/organizations',
+          scopes: ['api://x/access_as_user'],
+        }
+      : null,
     tokenStore: new ApiTokenStore(settings),
     dialogUrl: 'https://crm.example.net/addins/outlook/sign-in-dialog.html',
   });

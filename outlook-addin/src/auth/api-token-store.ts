@@ -27,12 +27,16 @@ export class ApiTokenStore {
   async save(token: string): Promise<void> {
     if (!this.settings) return;
     this.settings.set(settingName, token);
-    await callOffice<void>('Saving the API token', (callback) => this.settings!.saveAsync(callback));
+    await callOffice<void>('Saving the API token', (callback) =>
+      this.settings!.saveAsync(callback),
+    );
   }
 
   async clear(): Promise<void> {
     if (!this.settings) return;
     this.settings.remove(settingName);
-    await callOffice<void>('Forgetting the API token', (callback) => this.settings!.saveAsync(callback));
+    await callOffice<void>('Forgetting the API token', (callback) =>
+      this.settings!.saveAsync(callback),
+    );
   }
 }

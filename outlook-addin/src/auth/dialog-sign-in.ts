@@ -43,7 +43,11 @@ export function signInWithDialog(dialogUrl: string): Promise<string> {
       });
       dialog.addEventHandler('dialogEventReceived' as unknown as Office.EventType, (event) => {
         // 12006: the user closed the dialog; other codes are reported as they are.
-        reject(Object.assign(new Error('Sign-in window closed'), { code: (event as { error: number }).error }));
+        reject(
+          Object.assign(new Error('Sign-in window closed'), {
+            code: (event as { error: number }).error,
+          }),
+        );
       });
     });
   });

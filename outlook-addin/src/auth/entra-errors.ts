@@ -30,7 +30,11 @@ export function describeAuthError(error: unknown): AuthFailure {
   if (officeCode === 12006 || errorCode === 'user_cancelled') {
     return { key: 'authErrorCancelled', code: errorCode ?? String(officeCode) };
   }
-  if (officeCode === 12009 || errorCode === 'popup_window_error' || errorCode === 'empty_window_error') {
+  if (
+    officeCode === 12009 ||
+    errorCode === 'popup_window_error' ||
+    errorCode === 'empty_window_error'
+  ) {
     return { key: 'authErrorPopupBlocked', code: errorCode ?? String(officeCode) };
   }
   if (officeCode === 12004 || officeCode === 12005) {
@@ -42,5 +46,8 @@ export function describeAuthError(error: unknown): AuthFailure {
   for (const [pattern, key] of entraCodes) {
     if (pattern.test(text)) return { key, code: aadsts ?? errorCode };
   }
-  return { key: 'authErrorUnknown', code: aadsts ?? errorCode ?? (officeCode ? String(officeCode) : null) };
+  return {
+    key: 'authErrorUnknown',
+    code: aadsts ?? errorCode ?? (officeCode ? String(officeCode) : null),
+  };
 }

@@ -43,7 +43,9 @@ export function measureTaskPaneBundle(options: { build?: boolean } = {}): TaskPa
   }
   const html = fs.readFileSync(htmlPath, 'utf8');
   const local = (pattern: RegExp) =>
-    [...html.matchAll(pattern)].map((match) => match[1]!).filter((href) => href.startsWith('/addins/outlook/'));
+    [...html.matchAll(pattern)]
+      .map((match) => match[1]!)
+      .filter((href) => href.startsWith('/addins/outlook/'));
   const toFile = (href: string) => href.slice('/addins/outlook/'.length);
   const scripts = local(/<script[^>]*\ssrc="([^"]+)"/g);
   const preloads = local(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g);
@@ -53,14 +55,21 @@ export function measureTaskPaneBundle(options: { build?: boolean } = {}): TaskPa
   const initialGzipBytes = initial.reduce((sum, entry) => sum + entry.gzipBytes, 0);
   const assets = fs.readdirSync(path.join(outlookDistDirectory, 'assets'));
   const lazy = assets
-    .filter((name) => name.endsWith('.js') && !initialFiles.includes(`assets/${name}`) && !name.startsWith('sign-in-dialog'))
+    .filter(
+      (name) =>
+        name.endsWith('.js') &&
+        !initialFiles.includes(`assets/${name}`) &&
+        !name.startsWith('sign-in-dialog'),
+    )
     .map((name) => measure(outlookDistDirectory, `assets/${name}`));
   return {
     initial,
     initialGzipBytes,
     budgetBytes: taskPaneBudgetBytes,
     withinBudget: initialGzipBytes <= taskPaneBudgetBytes,
-    stylesheetGzipBytes: stylesheets.map(toFile).reduce((sum, file) => sum + measure(outlookDistDirectory, file).gzipBytes, 0),
+    stylesheetGzipBytes: stylesheets
+      .map(toFile)
+      .reduce((sum, file) => sum + measure(outlookDistDirectory, file).gzipBytes, 0),
     lazy,
   };
 }

@@ -29,7 +29,9 @@ export const taskPaneContentSecurityPolicy: Record<string, string[]> = {
   'form-action': ["'self'"],
 };
 
-export function contentSecurityPolicyHeader(policy: Record<string, string[]> = taskPaneContentSecurityPolicy): string {
+export function contentSecurityPolicyHeader(
+  policy: Record<string, string[]> = taskPaneContentSecurityPolicy,
+): string {
   return Object.entries(policy)
     .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
     .join('; ');

@@ -22,10 +22,14 @@ export function normalizeOrigin(value: string): string {
     throw new Error(`PUBLIC_URL "${value}" is not a URL (expected e.g. https://crm.example.net)`);
   }
   if (url.protocol !== 'https:') {
-    throw new Error(`PUBLIC_URL must be https (Outlook loads add-ins over https only, localhost too): got ${url.protocol}`);
+    throw new Error(
+      `PUBLIC_URL must be https (Outlook loads add-ins over https only, localhost too): got ${url.protocol}`,
+    );
   }
   if (url.pathname !== '/' || url.search || url.hash) {
-    throw new Error(`PUBLIC_URL must be an origin without a path (the pane lives at /addins/outlook/): got ${value}`);
+    throw new Error(
+      `PUBLIC_URL must be an origin without a path (the pane lives at /addins/outlook/): got ${value}`,
+    );
   }
   return url.origin;
 }
@@ -42,21 +46,38 @@ function escapeXmlAttribute(value: string): string {
  * Writes the XML manifest and the unified (JSON) manifest folder for one server origin, and
  * validates the JSON against the schema @microsoft/app-manifest ships (offline).
  */
-export async function packageManifests(originInput: string, outputDirectory: string): Promise<PackagedManifests> {
+export async function packageManifests(
+  originInput: string,
+  outputDirectory: string,
+): Promise<PackagedManifests> {
   const origin = normalizeOrigin(originInput);
   fs.mkdirSync(outputDirectory, { recursive: true });
 
   const xmlPath = path.join(outputDirectory, 'manifest.xml');
-  fs.writeFileSync(xmlPath, fill(fs.readFileSync(path.join(manifestTemplates, 'manifest.template.xml'), 'utf8'), escapeXmlAttribute(origin)));
+  fs.writeFileSync(
+    xmlPath,
+    fill(
+      fs.readFileSync(path.join(manifestTemplates, 'manifest.template.xml'), 'utf8'),
+      escapeXmlAttribute(origin),
+    ),
+  );
 
   const unifiedDirectory = path.join(outputDirectory, 'unified');
   fs.mkdirSync(unifiedDirectory, { recursive: true });
-  const manifest = JSON.parse(fill(fs.readFileSync(path.join(manifestTemplates, 'manifest.template.json'), 'utf8'), origin)) as {
+  const manifest = JSON.parse(
+    fill(fs.readFileSync(path.join(manifestTemplates, 'manifest.template.json'), 'utf8'), origin),
+  ) as {
     icons: { outline: string; color: string };
   };
-  fs.writeFileSync(path.join(unifiedDirectory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(unifiedDirectory, 'manifest.json'),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
   for (const language of ['zh-cn', 'ro-ro']) {
-    const localized = fs.readFileSync(path.join(manifestTemplates, `${language}.template.json`), 'utf8');
+    const localized = fs.readFileSync(
+      path.join(manifestTemplates, `${language}.template.json`),
+      'utf8',
+    );
     fs.writeFileSync(path.join(unifiedDirectory, `${language}.json`), fill(localized, origin));
   }
   for (const icon of [manifest.icons.outline, manifest.icons.color]) {
@@ -73,7 +94,10 @@ export async function packageManifests(originInput: string, outputDirectory: str
 
 async function main(): Promise<void> {
   const argument = process.argv.indexOf('--origin');
-  const origin = (argument > 0 ? process.argv[argument + 1] : undefined) ?? process.env.PUBLIC_URL ?? 'https://localhost:3443';
+  const origin =
+    (argument > 0 ? process.argv[argument + 1] : undefined) ??
+    process.env.PUBLIC_URL ??
+    'https://localhost:3443';
   const output = (() => {
     const index = process.argv.indexOf('--out');
     return index > 0 && process.argv[index + 1]
@@ -85,11 +109,15 @@ async function main(): Promise<void> {
   }
   const result = await packageManifests(origin, output);
   if (result.unifiedSchemaErrors.length > 0) {
-    console.error(`Unified manifest does not match Microsoft's schema:\n  ${result.unifiedSchemaErrors.join('\n  ')}`);
+    console.error(
+      `Unified manifest does not match Microsoft's schema:\n  ${result.unifiedSchemaErrors.join('\n  ')}`,
+    );
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`Outlook manifests for ${result.origin}:\n  ${path.relative(process.cwd(), result.xmlPath)}\n  ${path.relative(process.cwd(), result.unifiedDirectory)}/ (zip its files for the unified manifest)\n`);
+  process.stdout.write(
+    `Outlook manifests for ${result.origin}:\n  ${path.relative(process.cwd(), result.xmlPath)}\n  ${path.relative(process.cwd(), result.unifiedDirectory)}/ (zip its files for the unified manifest)\n`,
+  );
 }
 
 if (require.main === module) {

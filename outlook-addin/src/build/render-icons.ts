@@ -17,10 +17,17 @@ async function main(): Promise<void> {
     const render = async (svgFile: string, size: number, name: string) => {
       const svg = fs.readFileSync(path.join(here, svgFile), 'utf8');
       await page.setViewportSize({ width: size, height: size });
-      await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`);
-      await page.screenshot({ path: path.join(output, name), omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
+      await page.setContent(
+        `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
+      );
+      await page.screenshot({
+        path: path.join(output, name),
+        omitBackground: true,
+        clip: { x: 0, y: 0, width: size, height: size },
+      });
     };
-    for (const size of [16, 32, 64, 80, 128, 192]) await render('icon.svg', size, `icon-${size}.png`);
+    for (const size of [16, 32, 64, 80, 128, 192])
+      await render('icon.svg', size, `icon-${size}.png`);
     await render('outline-icon.svg', 32, 'icon-outline-32.png');
   } finally {
     await browser.close();

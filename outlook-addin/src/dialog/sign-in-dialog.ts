@@ -17,7 +17,10 @@ async function run(): Promise<void> {
     authority: params.get('authority'),
     scopes: params.getAll('scope'),
   });
-  if (!config) throw Object.assign(new Error('The sign-in page was opened without its configuration'), { errorCode: 'config' });
+  if (!config)
+    throw Object.assign(new Error('The sign-in page was opened without its configuration'), {
+      errorCode: 'config',
+    });
   const { createStandardPublicClientApplication } = await import('../auth/msal');
   const redirectUri = `${location.origin}${location.pathname}`;
   const application = await createStandardPublicClientApplication({

@@ -1,7 +1,13 @@
 import type { MailSource, MailSummary } from '@inbox-crm/shared/mail';
 import { normalizeMessageId } from '@inbox-crm/shared/mail';
 import { callOffice } from './office-async';
-import { readRawMail, readThreadIds, toMailSummary, type ContentGap, type OutlookMessageItem } from './outlook-mail';
+import {
+  readRawMail,
+  readThreadIds,
+  toMailSummary,
+  type ContentGap,
+  type OutlookMessageItem,
+} from './outlook-mail';
 import type { HostCapabilities } from './requirement-sets';
 
 /** The pane shows one of three things: one mail, none, or several. */
@@ -40,22 +46,28 @@ function isMessage(item: Office.MessageRead | null | undefined): item is Office.
 async function listSelectedMails(mailbox: OutlookMailbox): Promise<MailSummary[]> {
   const getSelected = mailbox.getSelectedItemsAsync;
   if (typeof getSelected !== 'function') return [];
-  const items = await callOffice<Office.SelectedItemDetails[]>('Listing the selected mails', (callback) =>
-    getSelected.call(mailbox, callback),
+  const items = await callOffice<Office.SelectedItemDetails[]>(
+    'Listing the selected mails',
+    (callback) => getSelected.call(mailbox, callback),
   );
   return items
     .filter((item) => String(item.itemType).toLowerCase() === 'message')
     .map((item) => {
       const summary: MailSummary = { hostId: item.itemId, subject: String(item.subject ?? '') };
       // From Mailbox 1.14 the list carries the Message-ID too; used to report duplicates early.
-      const messageId = normalizeMessageId((item as { internetMessageId?: string }).internetMessageId);
+      const messageId = normalizeMessageId(
+        (item as { internetMessageId?: string }).internetMessageId,
+      );
       if (messageId) summary.messageId = messageId;
       return summary;
     });
 }
 
 /** Reads the current selection: the multi-selection (Mailbox 1.13) or the open item. */
-export async function readSelection(mailbox: OutlookMailbox, capabilities: HostCapabilities): Promise<MailSelection> {
+export async function readSelection(
+  mailbox: OutlookMailbox,
+  capabilities: HostCapabilities,
+): Promise<MailSelection> {
   if (capabilities.multiSelect) {
     const summaries = await listSelectedMails(mailbox);
     if (summaries.length > 1) return { kind: 'many', summaries };
@@ -94,7 +106,10 @@ export async function watchSelection(
 }
 
 /** The open message as a MailSource for shared's use cases. */
-export function currentMailSource(item: OutlookMessageItem, capabilities: HostCapabilities): OutlookMailSource {
+export function currentMailSource(
+  item: OutlookMessageItem,
+  capabilities: HostCapabilities,
+): OutlookMailSource {
   const gaps = new Set<ContentGap>();
   // The draft and the upload both need the bytes: read the mail from Outlook once.
   let raw: Promise<Uint8Array> | null = null;
@@ -102,7 +117,8 @@ export function currentMailSource(item: OutlookMessageItem, capabilities: HostCa
     summary: toMailSummary(item),
     gaps,
     completeSummary: async () => {
-      if (capabilities.attachmentContent) source.summary = { ...source.summary, ...(await readThreadIds(item)) };
+      if (capabilities.attachmentContent)
+        source.summary = { ...source.summary, ...(await readThreadIds(item)) };
       return source.summary;
     },
     getRaw: () => {
@@ -141,7 +157,8 @@ export function selectedMailSource(
     completeSummary: async () => source.summary,
     async getRaw() {
       const loadItem = mailbox.loadItemByIdAsync;
-      if (!capabilities.loadItemById || typeof loadItem !== 'function') throw new MultiSelectUnsupportedError();
+      if (!capabilities.loadItemById || typeof loadItem !== 'function')
+        throw new MultiSelectUnsupportedError();
       const loaded = (await callOffice<Office.LoadedMessageRead | Office.LoadedMessageCompose>(
         'Opening a selected mail',
         (callback) => loadItem.call(mailbox, summary.hostId, callback),
@@ -153,7 +170,9 @@ export function selectedMailSource(
         return await readRawMail(item, capabilities, gaps);
       } finally {
         // One item at a time: a failed unload must surface, or every later mail would fail.
-        await callOffice<void>('Closing a selected mail', (callback) => loaded.unloadAsync(callback));
+        await callOffice<void>('Closing a selected mail', (callback) =>
+          loaded.unloadAsync(callback),
+        );
       }
     },
   };

@@ -5,7 +5,10 @@ import { readRawMail, readThreadIds, toMailSummary, type ContentGap } from './ou
 import { detectCapabilities } from './requirement-sets';
 
 const capabilitiesFor = (mailbox: string) =>
-  detectCapabilities({ isSetSupported: (name, version = '1.1') => name === 'Mailbox' && Number(version.split('.')[1]) <= Number(mailbox.split('.')[1]) });
+  detectCapabilities({
+    isSetSupported: (name, version = '1.1') =>
+      name === 'Mailbox' && Number(version.split('.')[1]) <= Number(mailbox.split('.')[1]),
+  });
 
 describe('toMailSummary', () => {
   test('copies the Office properties into plain host-neutral data', async () => {
@@ -15,7 +18,10 @@ describe('toMailSummary', () => {
       hostId: 'AAMkADEx',
       messageId: '<3b1f6c0e-8a7d-4c52@bluefin-logistics.example.com>',
       subject: 'Request for quotation: 120 ergonomic office chairs',
-      from: { name: 'Margaret Lindqvist', address: 'margaret.lindqvist@bluefin-logistics.example.com' },
+      from: {
+        name: 'Margaret Lindqvist',
+        address: 'margaret.lindqvist@bluefin-logistics.example.com',
+      },
       to: [expect.objectContaining({ address: expect.stringContaining('@larchmont.example.net') })],
       cc: [expect.objectContaining({ name: 'Thomas Reyes' }), expect.any(Object)],
       date: expect.stringMatching(/^2026-/),
@@ -39,7 +45,10 @@ describe('toMailSummary', () => {
 
 describe('readRawMail', () => {
   test('Mailbox 1.14: the .eml from getAsFileAsync, byte for byte', async () => {
-    const { item, raw } = await mockItemFromFixture('rfq-office-chairs-en.eml', { withEml: true, withAttachmentContent: true });
+    const { item, raw } = await mockItemFromFixture('rfq-office-chairs-en.eml', {
+      withEml: true,
+      withAttachmentContent: true,
+    });
     const gaps = new Set<ContentGap>();
     const bytes = await readRawMail(item, capabilitiesFor('1.15'), gaps);
     expect(Buffer.from(bytes).equals(raw)).toBe(true);
@@ -47,15 +56,22 @@ describe('readRawMail', () => {
   });
 
   test('below 1.14 the message is rebuilt from body, headers and attachments (1.8), and says so', async () => {
-    const { item } = await mockItemFromFixture('rfq-office-chairs-en.eml', { withAttachmentContent: true });
+    const { item } = await mockItemFromFixture('rfq-office-chairs-en.eml', {
+      withAttachmentContent: true,
+    });
     const gaps = new Set<ContentGap>();
     const mail = await parseRawMail(await readRawMail(item, capabilitiesFor('1.12'), gaps));
     expect([...gaps]).toEqual(['eml-unavailable']);
     expect(mail.subject).toBe('Request for quotation: 120 ergonomic office chairs');
     expect(mail.messageId).toBe('<3b1f6c0e-8a7d-4c52@bluefin-logistics.example.com>');
-    expect(mail.from).toEqual({ name: 'Margaret Lindqvist', address: 'margaret.lindqvist@bluefin-logistics.example.com' });
+    expect(mail.from).toEqual({
+      name: 'Margaret Lindqvist',
+      address: 'margaret.lindqvist@bluefin-logistics.example.com',
+    });
     expect(mail.text).toContain('120');
-    const pdf = mail.attachments.find((attachment) => attachment.fileName === 'RFQ-BL-2026-118.pdf');
+    const pdf = mail.attachments.find(
+      (attachment) => attachment.fileName === 'RFQ-BL-2026-118.pdf',
+    );
     expect(pdf).toBeDefined();
     const content = Buffer.from(await pdf!.getContent());
     expect(content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -66,11 +82,16 @@ describe('readRawMail', () => {
     const gaps = new Set<ContentGap>();
     const mail = await parseRawMail(await readRawMail(item, capabilitiesFor('1.5'), gaps));
     expect([...gaps].sort()).toEqual(['attachments-unavailable', 'eml-unavailable']);
-    expect(mail.attachments.filter((attachment) => attachment.disposition === 'attachment')).toEqual([]);
+    expect(
+      mail.attachments.filter((attachment) => attachment.disposition === 'attachment'),
+    ).toEqual([]);
   });
 
   test('an attachment the host refuses is skipped and reported, the rest is archived', async () => {
-    const { item } = await mockItemFromFixture('rfq-office-chairs-en.eml', { withAttachmentContent: true, failingAttachment: 'RFQ-BL-2026-118.pdf' });
+    const { item } = await mockItemFromFixture('rfq-office-chairs-en.eml', {
+      withAttachmentContent: true,
+      failingAttachment: 'RFQ-BL-2026-118.pdf',
+    });
     const gaps = new Set<ContentGap>();
     const mail = await parseRawMail(await readRawMail(item, capabilitiesFor('1.12'), gaps));
     expect(gaps.has('attachment-skipped')).toBe(true);
@@ -79,11 +100,21 @@ describe('readRawMail', () => {
 
   test('a failed Office call becomes an OutlookHostError with the host code', async () => {
     const { item } = await mockItemFromFixture('no-message-id.eml');
-    (item as unknown as { getAsFileAsync: unknown }).getAsFileAsync = (callback: (result: unknown) => void) =>
-      callback({ status: 'failed', error: { code: 9020, name: 'GenericResponseError', message: 'The host is busy' } });
-    const error = await readRawMail(item, capabilitiesFor('1.14'), new Set()).catch((caught: unknown) => caught);
+    (item as unknown as { getAsFileAsync: unknown }).getAsFileAsync = (
+      callback: (result: unknown) => void,
+    ) =>
+      callback({
+        status: 'failed',
+        error: { code: 9020, name: 'GenericResponseError', message: 'The host is busy' },
+      });
+    const error = await readRawMail(item, capabilitiesFor('1.14'), new Set()).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(OutlookHostError);
-    expect(error).toMatchObject({ hostCode: 9020, message: expect.stringContaining('The host is busy') });
+    expect(error).toMatchObject({
+      hostCode: 9020,
+      message: expect.stringContaining('The host is busy'),
+    });
   });
 });
 
@@ -97,7 +128,13 @@ describe('readThreadIds', () => {
   });
 
   test('a first mail has no thread ids, and a host without the API gives none', async () => {
-    expect(await readThreadIds((await mockItemFromFixture('rfq-office-chairs-en.eml', { withHeaders: true })).item)).toEqual({});
-    expect(await readThreadIds((await mockItemFromFixture('rfq-reply-thread-en.eml')).item)).toEqual({});
+    expect(
+      await readThreadIds(
+        (await mockItemFromFixture('rfq-office-chairs-en.eml', { withHeaders: true })).item,
+      ),
+    ).toEqual({});
+    expect(
+      await readThreadIds((await mockItemFromFixture('rfq-reply-thread-en.eml')).item),
+    ).toEqual({});
   });
 });

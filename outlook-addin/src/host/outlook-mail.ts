@@ -18,7 +18,9 @@ export interface MailFile {
   base64: string;
 }
 
-function toAddress(details: Office.EmailAddressDetails | undefined | null): MailAddress | undefined {
+function toAddress(
+  details: Office.EmailAddressDetails | undefined | null,
+): MailAddress | undefined {
   const address = typeof details?.emailAddress === 'string' ? details.emailAddress.trim() : '';
   if (!address) return undefined;
   return { name: String(details?.displayName ?? '').trim(), address };
@@ -46,7 +48,8 @@ export function toMailSummary(item: OutlookMessageItem): MailSummary {
   if (messageId) summary.messageId = messageId;
   const from = toAddress(item.from) ?? toAddress(item.sender);
   if (from) summary.from = from;
-  if (created instanceof Date && !Number.isNaN(created.getTime())) summary.date = created.toISOString();
+  if (created instanceof Date && !Number.isNaN(created.getTime()))
+    summary.date = created.toISOString();
   return summary;
 }
 
@@ -70,14 +73,18 @@ function readBody(item: OutlookMessageItem, coercion: 'html' | 'text'): Promise<
   );
 }
 
-async function readAttachmentFiles(item: OutlookMessageItem, gaps: Set<ContentGap>): Promise<MailFile[]> {
+async function readAttachmentFiles(
+  item: OutlookMessageItem,
+  gaps: Set<ContentGap>,
+): Promise<MailFile[]> {
   // Attachment ids expire when the pane closes: read the list and fetch everything in one go.
   const files: MailFile[] = [];
   for (const attachment of item.attachments ?? []) {
     let content: Office.AttachmentContent;
     try {
-      content = await callOffice<Office.AttachmentContent>(`Reading the attachment ${attachment.name}`, (callback) =>
-        item.getAttachmentContentAsync(attachment.id, callback),
+      content = await callOffice<Office.AttachmentContent>(
+        `Reading the attachment ${attachment.name}`,
+        (callback) => item.getAttachmentContentAsync(attachment.id, callback),
       );
     } catch {
       gaps.add('attachment-skipped');
@@ -85,9 +92,17 @@ async function readAttachmentFiles(item: OutlookMessageItem, gaps: Set<ContentGa
     }
     const format = String(content.format).toLowerCase();
     if (format === 'base64') {
-      files.push({ name: attachment.name, contentType: attachment.contentType || 'application/octet-stream', base64: content.content });
+      files.push({
+        name: attachment.name,
+        contentType: attachment.contentType || 'application/octet-stream',
+        base64: content.content,
+      });
     } else if (format === 'eml') {
-      files.push({ name: attachment.name.replace(/(\.eml)?$/i, '.eml'), contentType: 'message/rfc822', base64: encodeBase64(content.content) });
+      files.push({
+        name: attachment.name.replace(/(\.eml)?$/i, '.eml'),
+        contentType: 'message/rfc822',
+        base64: encodeBase64(content.content),
+      });
     } else {
       // `url` (cloud attachments) and `iCalendar` items are not files we can archive.
       gaps.add('attachment-skipped');
@@ -114,8 +129,10 @@ async function rebuildRawMail(
   ]);
   const message = createMimeMessage();
   if (summary.from) message.setSender({ name: summary.from.name, addr: summary.from.address });
-  if (summary.to?.length) message.setTo(summary.to.map((entry) => ({ name: entry.name, addr: entry.address })));
-  if (summary.cc?.length) message.setCc(summary.cc.map((entry) => ({ name: entry.name, addr: entry.address })));
+  if (summary.to?.length)
+    message.setTo(summary.to.map((entry) => ({ name: entry.name, addr: entry.address })));
+  if (summary.cc?.length)
+    message.setCc(summary.cc.map((entry) => ({ name: entry.name, addr: entry.address })));
   message.setSubject(summary.subject);
   if (summary.messageId) message.setHeader('Message-ID', summary.messageId);
   if (summary.date) message.setHeader('Date', new Date(summary.date).toUTCString());
@@ -125,7 +142,11 @@ async function rebuildRawMail(
   if ((item.attachments?.length ?? 0) > 0) {
     if (capabilities.attachmentContent) {
       for (const file of await readAttachmentFiles(item, gaps)) {
-        message.addAttachment({ filename: file.name, contentType: file.contentType, data: file.base64 });
+        message.addAttachment({
+          filename: file.name,
+          contentType: file.contentType,
+          data: file.base64,
+        });
       }
     } else {
       gaps.add('attachments-unavailable');
@@ -144,7 +165,9 @@ export async function readRawMail(
   gaps: Set<ContentGap>,
 ): Promise<Uint8Array> {
   if (capabilities.emlFile && typeof item.getAsFileAsync === 'function') {
-    const base64 = await callOffice<string>('Exporting the mail as .eml', (callback) => item.getAsFileAsync(callback));
+    const base64 = await callOffice<string>('Exporting the mail as .eml', (callback) =>
+      item.getAsFileAsync(callback),
+    );
     return decodeBase64(base64);
   }
   gaps.add('eml-unavailable');
@@ -154,14 +177,20 @@ export async function readRawMail(
 /** The value of one header in a raw header block (unfolded), or undefined. */
 function headerValue(headers: string, name: string): string | undefined {
   const unfolded = headers.replace(/\r?\n[ \t]+/g, ' ');
-  const line = unfolded.split(/\r?\n/).find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  const line = unfolded
+    .split(/\r?\n/)
+    .find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line?.slice(name.length + 1).trim();
 }
 
 /** In-Reply-To and References of a message (Mailbox 1.8 `getAllInternetHeadersAsync`). */
-export async function readThreadIds(item: OutlookMessageItem): Promise<Pick<MailSummary, 'inReplyTo' | 'references'>> {
+export async function readThreadIds(
+  item: OutlookMessageItem,
+): Promise<Pick<MailSummary, 'inReplyTo' | 'references'>> {
   if (typeof item.getAllInternetHeadersAsync !== 'function') return {};
-  const headers = await callOffice<string>('Reading the mail headers', (callback) => item.getAllInternetHeadersAsync(callback));
+  const headers = await callOffice<string>('Reading the mail headers', (callback) =>
+    item.getAllInternetHeadersAsync(callback),
+  );
   const [inReplyTo] = parseMessageIdList(headerValue(headers, 'In-Reply-To'));
   const references = parseMessageIdList(headerValue(headers, 'References'));
   return { ...(inReplyTo ? { inReplyTo } : {}), ...(references.length ? { references } : {}) };

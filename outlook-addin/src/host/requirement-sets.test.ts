@@ -12,11 +12,14 @@ describe('compareVersions', () => {
 
 describe('detectCapabilities', () => {
   const host = (sets: Record<string, string>) => ({
-    isSetSupported: (name: string, version = '1.1') => sets[name] !== undefined && compareVersions(sets[name]!, version) >= 0,
+    isSetSupported: (name: string, version = '1.1') =>
+      sets[name] !== undefined && compareVersions(sets[name]!, version) >= 0,
   });
 
   test('a Mailbox 1.15 host with NAA supports everything', () => {
-    expect(detectCapabilities(host({ Mailbox: '1.15', NestedAppAuth: '1.1', DialogApi: '1.2' }))).toEqual({
+    expect(
+      detectCapabilities(host({ Mailbox: '1.15', NestedAppAuth: '1.1', DialogApi: '1.2' })),
+    ).toEqual({
       attachmentContent: true,
       multiSelect: true,
       emlFile: true,
@@ -28,7 +31,12 @@ describe('detectCapabilities', () => {
 
   test('Mac-like 1.14: .eml and multi-select listing, but no loadItemByIdAsync', () => {
     const capabilities = detectCapabilities(host({ Mailbox: '1.14' }));
-    expect(capabilities).toMatchObject({ emlFile: true, multiSelect: true, loadItemById: false, nestedAppAuth: false });
+    expect(capabilities).toMatchObject({
+      emlFile: true,
+      multiSelect: true,
+      loadItemById: false,
+      nestedAppAuth: false,
+    });
   });
 
   test('Exchange on-premises (1.5) gets none of the newer APIs', () => {
@@ -37,7 +45,11 @@ describe('detectCapabilities', () => {
 
   test('no requirements object (outside Outlook) and hosts that throw mean "unsupported"', () => {
     expect(detectCapabilities(undefined)).toEqual(noCapabilities);
-    const throwing = { isSetSupported: () => { throw new Error('unknown set'); } };
+    const throwing = {
+      isSetSupported: () => {
+        throw new Error('unknown set');
+      },
+    };
     expect(detectCapabilities(throwing)).toEqual(noCapabilities);
   });
 });

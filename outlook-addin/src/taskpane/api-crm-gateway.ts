@@ -15,7 +15,11 @@ const loadMailActions = () => import('./mail-actions');
 
 /** Shared's API client and mail use cases, wired for Outlook. */
 export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
-  const api = createApiClient({ baseUrl: options.origin, getAccessToken: options.getAccessToken, fetch: options.fetch });
+  const api = createApiClient({
+    baseUrl: options.origin,
+    getAccessToken: options.getAccessToken,
+    fetch: options.fetch,
+  });
   const deps: MailActionsDependencies = { api, host: 'outlook' };
 
   return {
@@ -36,13 +40,19 @@ export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
     buildDraft: async (source) => {
       const { prepareMail, toOpportunityDraftBody } = await loadMailActions();
       const prepared = await prepareMail(source, deps);
-      return { draft: toOpportunityDraftBody(prepared.draft), fromForwardedMail: prepared.draft.source !== prepared.mail };
+      return {
+        draft: toOpportunityDraftBody(prepared.draft),
+        fromForwardedMail: prepared.draft.source !== prepared.mail,
+      };
     },
 
     createOpportunity: async (source, draft) => {
       // The user chose "create" for this very mail: no silent redirect to the thread's record.
       const { createOpportunitiesFromMails } = await loadMailActions();
-      const [result] = await createOpportunitiesFromMails([source], deps, { editDraft: () => draft, logWhenThreadKnown: false });
+      const [result] = await createOpportunitiesFromMails([source], deps, {
+        editDraft: () => draft,
+        logWhenThreadKnown: false,
+      });
       return result!;
     },
 
@@ -63,7 +73,12 @@ export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
         api.searchPartners({ search: query, limit: 10 }),
       ]);
       return [
-        ...leads.items.map((lead) => ({ resModel: 'lead' as const, resId: lead.id, name: lead.name, detail: lead.partnerName || null })),
+        ...leads.items.map((lead) => ({
+          resModel: 'lead' as const,
+          resId: lead.id,
+          name: lead.name,
+          detail: lead.partnerName || null,
+        })),
         ...partners.items.map((partner) => ({
           resModel: 'partner' as const,
           resId: partner.id,
@@ -86,6 +101,9 @@ export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
     },
 
     recordUrl: (resModel, resId) =>
-      new URL(`/${resModel === 'lead' ? 'leads' : resModel === 'partner' ? 'contacts' : `${resModel}s`}/${encodeURIComponent(resId)}`, options.origin).toString(),
+      new URL(
+        `/${resModel === 'lead' ? 'leads' : resModel === 'partner' ? 'contacts' : `${resModel}s`}/${encodeURIComponent(resId)}`,
+        options.origin,
+      ).toString(),
   };
 }

@@ -19,7 +19,10 @@ export interface AppProps {
   accounts: Promise<AccountManager>;
   gateway: CrmGateway;
   /** Current selection and its changes (pinned pane follows the selected mail). */
-  subscribeSelection: (listener: (selection: MailSelection) => void, onError: (error: unknown) => void) => void;
+  subscribeSelection: (
+    listener: (selection: MailSelection) => void,
+    onError: (error: unknown) => void,
+  ) => void;
   sourceForCurrent: (selection: Extract<MailSelection, { kind: 'one' }>) => OutlookMailSource;
   /** Null when this Outlook cannot read selected mails that are not open (below Mailbox 1.15). */
   sourcesForMany: ((summaries: MailSummary[]) => OutlookMailSource[]) | null;
@@ -27,7 +30,11 @@ export interface AppProps {
   onReady: (state: 'sign-in' | 'ready') => void;
 }
 
-type Phase = { kind: 'checking' } | { kind: 'sign-in' } | { kind: 'ready'; me: Me } | { kind: 'error'; message: string };
+type Phase =
+  | { kind: 'checking' }
+  | { kind: 'sign-in' }
+  | { kind: 'ready'; me: Me }
+  | { kind: 'error'; message: string };
 
 export function App(props: AppProps) {
   const { t, gateway } = props;
@@ -97,7 +104,9 @@ export function App(props: AppProps) {
           </button>
         </Message>
       )}
-      {phase.kind === 'sign-in' && accounts && <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />}
+      {phase.kind === 'sign-in' && accounts && (
+        <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />
+      )}
       {phase.kind === 'ready' && showSettings && (
         <SettingsView
           t={t}
@@ -112,19 +121,25 @@ export function App(props: AppProps) {
           }}
         />
       )}
-      {selectionError && <Message tone="error">{t('errorGeneric', { message: selectionError })}</Message>}
+      {selectionError && (
+        <Message tone="error">{t('errorGeneric', { message: selectionError })}</Message>
+      )}
       {phase.kind === 'ready' && !showSettings && (
         <>
           {!selection && <Spinner label={t('loading')} />}
           {selection?.kind === 'none' && <p class="muted">{t('selectMail')}</p>}
-          {selection?.kind === 'one' && source && <MailView key={source.summary.hostId} t={t} gateway={gateway} source={source} />}
+          {selection?.kind === 'one' && source && (
+            <MailView key={source.summary.hostId} t={t} gateway={gateway} source={source} />
+          )}
           {selection?.kind === 'many' && (
             <MultiMailView
               key={selection.summaries.map((summary) => summary.hostId).join(',')}
               t={t}
               gateway={gateway}
               summaries={selection.summaries}
-              createSources={props.sourcesForMany ? () => props.sourcesForMany!(selection.summaries) : null}
+              createSources={
+                props.sourcesForMany ? () => props.sourcesForMany!(selection.summaries) : null
+              }
             />
           )}
         </>

@@ -1,5 +1,15 @@
-import type { MailActionProgress, MailActionResult, MailSource, MailSummary } from '@inbox-crm/shared/mail';
-import type { MailContextResponse, MailRecordModel, Me, OpportunityDraft } from '@inbox-crm/shared/schemas';
+import type {
+  MailActionProgress,
+  MailActionResult,
+  MailSource,
+  MailSummary,
+} from '@inbox-crm/shared/mail';
+import type {
+  MailContextResponse,
+  MailRecordModel,
+  Me,
+  OpportunityDraft,
+} from '@inbox-crm/shared/schemas';
 
 export type { MailActionResult };
 
@@ -37,14 +47,21 @@ export interface CrmGateway {
   buildDraft(source: MailSource): Promise<DraftForm>;
   /** The user's edited draft; a mail already turned into a record comes back `already-in-crm`. */
   createOpportunity(source: MailSource, draft: OpportunityDraft): Promise<MailActionResult>;
-  logMail(source: MailSource, target: { resModel: MailRecordModel; resId: string }): Promise<MailActionResult>;
+  logMail(
+    source: MailSource,
+    target: { resModel: MailRecordModel; resId: string },
+  ): Promise<MailActionResult>;
   addSenderAsContact(source: MailSource, options: { freeMail: boolean }): Promise<MailActionResult>;
   searchRecords(query: string): Promise<RecordHit[]>;
   /**
    * Several mails one after another (Outlook loads one selected item at a time): one opportunity
    * per mail, or every mail logged to one record. Duplicates come back `already-in-crm`.
    */
-  processMails(sources: MailSource[], action: BatchAction, onProgress: (progress: MailActionProgress) => void): Promise<MailActionResult[]>;
+  processMails(
+    sources: MailSource[],
+    action: BatchAction,
+    onProgress: (progress: MailActionProgress) => void,
+  ): Promise<MailActionResult[]>;
   /** Null when the server has no Outlook contact sync. */
   outlookContactSyncStatus(): Promise<OutlookContactSyncStatus | null>;
   /** Link to a record in the CRM console. */

@@ -1,6 +1,7 @@
 import { catalogs, createTranslator, pickLanguage } from './i18n';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('i18n', () => {
   test('zh-CN and ro translate every English key with the same placeholders', () => {
@@ -9,7 +10,11 @@ describe('i18n', () => {
       const catalog = catalogs[language];
       expect(Object.keys(catalog).sort()).toEqual(Object.keys(english).sort());
       for (const key of Object.keys(english) as (keyof typeof english)[]) {
-        expect([language, key, placeholders(catalog[key])]).toEqual([language, key, placeholders(english[key])]);
+        expect([language, key, placeholders(catalog[key])]).toEqual([
+          language,
+          key,
+          placeholders(english[key]),
+        ]);
         expect(catalog[key].trim()).not.toBe('');
       }
     }

@@ -3,7 +3,13 @@ import { config as configureZod } from 'zod';
 import { AccountManager } from '../auth/account-manager';
 import { ApiTokenStore } from '../auth/api-token-store';
 import { parseEntraClientConfig, type EntraClientConfig } from '../auth/entra-config';
-import { currentMailSource, readSelection, selectedMailSource, watchSelection, type OutlookMailbox } from '../host/mail-selection';
+import {
+  currentMailSource,
+  readSelection,
+  selectedMailSource,
+  watchSelection,
+  type OutlookMailbox,
+} from '../host/mail-selection';
 import { detectCapabilities } from '../host/requirement-sets';
 import { createApiCrmGateway } from './api-crm-gateway';
 import { App } from './app';
@@ -26,7 +32,9 @@ function showOutsideOutlook(message: string): void {
 /** Microsoft sign-in settings the server publishes; none (or an old server) = API token only. */
 async function loadEntraConfig(): Promise<EntraClientConfig | null> {
   try {
-    const response = await fetch(new URL('/api/v1/auth/methods', location.origin), { headers: { Accept: 'application/json' } });
+    const response = await fetch(new URL('/api/v1/auth/methods', location.origin), {
+      headers: { Accept: 'application/json' },
+    });
     if (!response.ok) return null;
     const methods = (await response.json()) as { entra?: { outlookAddin?: unknown } };
     return parseEntraClientConfig(methods.entra?.outlookAddin);
@@ -55,7 +63,10 @@ async function boot(info: { host: unknown }): Promise<void> {
         dialogUrl: new URL('sign-in-dialog.html', location.href).toString(),
       }),
   );
-  const gateway = createApiCrmGateway({ origin: location.origin, getAccessToken: async () => (await accounts).getAccessToken() });
+  const gateway = createApiCrmGateway({
+    origin: location.origin,
+    getAccessToken: async () => (await accounts).getAccessToken(),
+  });
   root.removeAttribute('aria-busy');
   render(
     <App
@@ -70,7 +81,8 @@ async function boot(info: { host: unknown }): Promise<void> {
       sourceForCurrent={(selection) => currentMailSource(selection.item, capabilities)}
       sourcesForMany={
         capabilities.loadItemById
-          ? (summaries) => summaries.map((summary) => selectedMailSource(mailbox, summary, capabilities))
+          ? (summaries) =>
+              summaries.map((summary) => selectedMailSource(mailbox, summary, capabilities))
           : null
       }
       onReady={(state) => {

@@ -55,8 +55,16 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
   const later = (callback: Callback | undefined, result: unknown): void => {
     if (typeof callback === 'function') setTimeout(() => callback(result), config.latencyMs);
   };
-  const succeeded = (value: unknown, asyncContext?: unknown) => ({ status: 'succeeded', value, asyncContext });
-  const failed = (code: number, name: string, message: string) => ({ status: 'failed', value: undefined, error: { code, name, message } });
+  const succeeded = (value: unknown, asyncContext?: unknown) => ({
+    status: 'succeeded',
+    value,
+    asyncContext,
+  });
+  const failed = (code: number, name: string, message: string) => ({
+    status: 'failed',
+    value: undefined,
+    error: { code, name, message },
+  });
   /** Office async signatures: (…args, [options], callback). */
   const callbackOf = (args: unknown[]): Callback | undefined => {
     const last = args[args.length - 1];
@@ -81,8 +89,13 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
       body: {
         getAsync: (coercion: string, ...rest: unknown[]) => {
           calls.push(`body.getAsync:${coercion}`);
-          const html = mail.html ?? `<pre>${mail.text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
-          later(callbackOf(rest), succeeded(String(coercion).toLowerCase() === 'html' ? html : mail.text));
+          const html =
+            mail.html ??
+            `<pre>${mail.text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
+          later(
+            callbackOf(rest),
+            succeeded(String(coercion).toLowerCase() === 'html' ? html : mail.text),
+          );
         },
       },
     };
@@ -90,7 +103,11 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
       item.getAttachmentContentAsync = (id: string, ...rest: unknown[]) => {
         calls.push(`getAttachmentContentAsync:${id}`);
         const attachment = mail.attachments.find((entry) => entry.id === id);
-        if (!attachment) return later(callbackOf(rest), failed(9002, 'InvalidAttachmentId', 'The attachment id is not valid'));
+        if (!attachment)
+          return later(
+            callbackOf(rest),
+            failed(9002, 'InvalidAttachmentId', 'The attachment id is not valid'),
+          );
         const value =
           attachment.attachmentType === 'item'
             ? { format: 'eml', content: atob(attachment.contentBase64) }
@@ -112,16 +129,32 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
   };
 
   let selection: number[] = config.initialIndex >= 0 ? [config.initialIndex] : [];
-  const control: FakeOutlookControl = { select: () => undefined, calls, roaming, loadedItemId: null };
+  const control: FakeOutlookControl = {
+    select: () => undefined,
+    calls,
+    roaming,
+    loadedItemId: null,
+  };
 
   const mailbox: Record<string, unknown> = {
-    item: config.initialIndex >= 0 && config.mails[config.initialIndex] ? buildItem(config.mails[config.initialIndex]!) : null,
-    userProfile: { displayName: 'Sofia Marin', emailAddress: config.userEmail, timeZone: 'UTC', accountType: 'office365' },
+    item:
+      config.initialIndex >= 0 && config.mails[config.initialIndex]
+        ? buildItem(config.mails[config.initialIndex]!)
+        : null,
+    userProfile: {
+      displayName: 'Sofia Marin',
+      emailAddress: config.userEmail,
+      timeZone: 'UTC',
+      accountType: 'office365',
+    },
     diagnostics: { hostName: 'OutlookWebApp', hostVersion: '16.0.0.0', OWAView: 'ThreeColumn' },
     addHandlerAsync: (type: string, handler: (event: unknown) => void, ...rest: unknown[]) => {
       calls.push(`addHandlerAsync:${type}`);
-      const known = type === 'olkItemSelectedChanged' || (type === 'olkSelectedItemsChanged' && supports('Mailbox', '1.13'));
-      if (!known) return later(callbackOf(rest), failed(5001, 'InvalidEventType', `Unknown event ${type}`));
+      const known =
+        type === 'olkItemSelectedChanged' ||
+        (type === 'olkSelectedItemsChanged' && supports('Mailbox', '1.13'));
+      if (!known)
+        return later(callbackOf(rest), failed(5001, 'InvalidEventType', `Unknown event ${type}`));
       (handlers[type] ??= []).push(handler);
       later(callbackOf(rest), succeeded(undefined));
     },
@@ -131,7 +164,12 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
       calls.push('getSelectedItemsAsync');
       const details = selection.map((index) => {
         const mail = config.mails[index]!;
-        const entry: Record<string, unknown> = { itemId: mail.itemId, itemMode: 'Read', itemType: 'Message', subject: mail.subject };
+        const entry: Record<string, unknown> = {
+          itemId: mail.itemId,
+          itemMode: 'Read',
+          itemType: 'Message',
+          subject: mail.subject,
+        };
         if (supports('Mailbox', '1.14')) {
           entry.internetMessageId = mail.internetMessageId;
           entry.conversationId = mail.conversationId;
@@ -147,7 +185,10 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
       calls.push(`loadItemByIdAsync:${itemId}`);
       const callback = callbackOf(rest);
       if (control.loadedItemId) {
-        return later(callback, failed(9041, 'ItemAlreadyLoaded', 'Another item is loaded; call unloadAsync first'));
+        return later(
+          callback,
+          failed(9041, 'ItemAlreadyLoaded', 'Another item is loaded; call unloadAsync first'),
+        );
       }
       const mail = config.mails.find((entry) => entry.itemId === itemId);
       if (!mail) return later(callback, failed(9040, 'ItemNotFound', 'The item was not found'));
@@ -166,10 +207,14 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
     selection = [...indices];
     if (indices.length === 1) {
       mailbox.item = buildItem(config.mails[indices[0]!]!);
-      for (const handler of handlers.olkItemSelectedChanged ?? []) handler({ type: 'olkItemSelectedChanged' });
+      for (const handler of handlers.olkItemSelectedChanged ?? [])
+        handler({ type: 'olkItemSelectedChanged' });
     } else {
       mailbox.item = null;
-      const type = indices.length > 1 && supports('Mailbox', '1.13') ? 'olkSelectedItemsChanged' : 'olkItemSelectedChanged';
+      const type =
+        indices.length > 1 && supports('Mailbox', '1.13')
+          ? 'olkSelectedItemsChanged'
+          : 'olkItemSelectedChanged';
       for (const handler of handlers[type] ?? []) handler({ type });
     }
   };
@@ -204,7 +249,11 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
     'load',
     (event) => {
       const target = event.target;
-      if (!(target instanceof HTMLScriptElement) || !/\/office(\.debug)?\.js(\?|$)/.test(target.src)) return;
+      if (
+        !(target instanceof HTMLScriptElement) ||
+        !/\/office(\.debug)?\.js(\?|$)/.test(target.src)
+      )
+        return;
       const office = (window as unknown as { Office: OfficeGlobal }).Office;
       const realOnReady = office.onReady.bind(office);
       const ready = realOnReady().then(() => {

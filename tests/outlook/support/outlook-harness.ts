@@ -9,7 +9,10 @@ import { loadFakeMails, repositoryRoot } from './fake-mail-data';
 import { installFakeOutlook, type FakeOutlookConfig } from './fake-outlook';
 
 const paneDirectory = path.join(repositoryRoot, 'outlook-addin', 'dist');
-const officeJsDirectory = path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist');
+const officeJsDirectory = path.join(
+  path.dirname(require.resolve('@microsoft/office-js/package.json')),
+  'dist',
+);
 const officeTelemetryOrigin = 'https://telemetryservice.firstpartyapps.oaspapps.com';
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,8 +37,14 @@ export async function startPaneServer(app: http.RequestListener): Promise<PaneSe
       app(request, response);
       return;
     }
-    const file = path.normalize(path.join(paneDirectory, url.pathname.slice('/addins/outlook/'.length)));
-    if (!file.startsWith(paneDirectory + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = path.normalize(
+      path.join(paneDirectory, url.pathname.slice('/addins/outlook/'.length)),
+    );
+    if (
+      !file.startsWith(paneDirectory + path.sep) ||
+      !fs.existsSync(file) ||
+      fs.statSync(file).isDirectory()
+    ) {
       response.writeHead(404).end();
       return;
     }
@@ -84,14 +93,22 @@ export interface OpenedPane {
  * @microsoft/office-js answers for Microsoft's CDN URL, and a fake mailbox built from the `.eml`
  * files fills `Office.context` once office.js has booted.
  */
-export async function openTaskPane(browser: Browser, origin: string, options: OpenPaneOptions): Promise<OpenedPane> {
+export async function openTaskPane(
+  browser: Browser,
+  origin: string,
+  options: OpenPaneOptions,
+): Promise<OpenedPane> {
   const { context, remoteRequests } = await newIsolatedContext(browser);
-  await context.route(/^https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/([\w./-]+)$/, (route) => {
-    const name = /hosted\/([\w./-]+)$/.exec(route.request().url())![1]!;
-    const file = path.normalize(path.join(officeJsDirectory, name));
-    if (!file.startsWith(officeJsDirectory + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({ path: file, contentType: 'text/javascript; charset=utf-8' });
-  });
+  await context.route(
+    /^https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/([\w./-]+)$/,
+    (route) => {
+      const name = /hosted\/([\w./-]+)$/.exec(route.request().url())![1]!;
+      const file = path.normalize(path.join(officeJsDirectory, name));
+      if (!file.startsWith(officeJsDirectory + path.sep) || !fs.existsSync(file))
+        return route.fulfill({ status: 404 });
+      return route.fulfill({ path: file, contentType: 'text/javascript; charset=utf-8' });
+    },
+  );
   const config: FakeOutlookConfig = {
     mails: await loadFakeMails(options.mails),
     sets: options.sets ?? { Mailbox: '1.15', DialogApi: '1.2' },
@@ -114,7 +131,11 @@ export async function openTaskPane(browser: Browser, origin: string, options: Op
     const text = message.text();
     // office.js frames its telemetry page in plain (test) mode; the CSP and the route block it.
     if (text.includes(officeTelemetryOrigin)) return;
-    if (text.startsWith('Failed to load resource') && !/^https?:\/\/127\.0\.0\.1[:/]/.test(message.location().url)) return;
+    if (
+      text.startsWith('Failed to load resource') &&
+      !/^https?:\/\/127\.0\.0\.1[:/]/.test(message.location().url)
+    )
+      return;
     problems.push(`console: ${text}`);
   });
   await page.goto(`${origin}/addins/outlook/taskpane.html`);

@@ -28,7 +28,8 @@ export async function ensureTaskPaneBuilt(): Promise<void> {
       fs.mkdirSync(lock);
       break;
     } catch {
-      if (attempt > 600) throw new Error(`${lock} is held for over a minute: remove it if no build runs`);
+      if (attempt > 600)
+        throw new Error(`${lock} is held for over a minute: remove it if no build runs`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

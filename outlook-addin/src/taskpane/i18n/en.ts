@@ -6,28 +6,36 @@ export const en = {
   selectMail: 'Select a message to see its sender in the CRM.',
   signInTitle: 'Sign in to your CRM',
   signInMicrosoft: 'Sign in with Microsoft',
-  signInMicrosoftUnavailable: 'Microsoft sign-in is not available in this Outlook or on this server.',
+  signInMicrosoftUnavailable:
+    'Microsoft sign-in is not available in this Outlook or on this server.',
   signInOr: 'or',
   apiTokenLabel: 'Personal API token',
   apiTokenHelp: 'Create one in the CRM console under Profile → API tokens. It starts with icrm_.',
-  apiTokenInvalid: 'This is not an inbox-crm API token: it must start with icrm_ and have 54 characters.',
+  apiTokenInvalid:
+    'This is not an inbox-crm API token: it must start with icrm_ and have 54 characters.',
   apiTokenRejected: 'The server refused this token. It may have expired or been revoked.',
   useApiToken: 'Use token',
   signOut: 'Sign out',
   signedInAs: 'Signed in as {name}',
   settings: 'Settings',
   close: 'Close',
-  authErrorNotAssigned: 'Your account is not assigned to the inbox-crm app. Ask your Microsoft 365 admin to assign it.',
+  authErrorNotAssigned:
+    'Your account is not assigned to the inbox-crm app. Ask your Microsoft 365 admin to assign it.',
   authErrorConsent: 'inbox-crm needs your or your admin’s consent before it can sign you in.',
-  authErrorConditionalAccess: 'Your organisation’s Conditional Access policy blocked the sign-in from this device or app.',
-  authErrorMfa: 'Your organisation requires multi-factor authentication. Sign in again and complete it.',
-  authErrorAppNotFound: 'The inbox-crm app is not registered in your Microsoft 365 organisation. Tell your admin.',
-  authErrorWrongTenant: 'This account belongs to an organisation this CRM does not accept. Use your work account.',
+  authErrorConditionalAccess:
+    'Your organisation’s Conditional Access policy blocked the sign-in from this device or app.',
+  authErrorMfa:
+    'Your organisation requires multi-factor authentication. Sign in again and complete it.',
+  authErrorAppNotFound:
+    'The inbox-crm app is not registered in your Microsoft 365 organisation. Tell your admin.',
+  authErrorWrongTenant:
+    'This account belongs to an organisation this CRM does not accept. Use your work account.',
   authErrorRedirect: 'The app registration lacks this add-in’s redirect address. Tell your admin.',
   authErrorInteraction: 'Microsoft needs you to sign in again.',
   authErrorCancelled: 'Sign-in was cancelled.',
   authErrorPopupBlocked: 'The sign-in window was blocked. Allow pop-ups for Outlook and try again.',
-  authErrorDialogDomain: 'Outlook refused to open the sign-in window for this address (it must be https).',
+  authErrorDialogDomain:
+    'Outlook refused to open the sign-in window for this address (it must be https).',
   authErrorNetwork: 'Microsoft sign-in cannot be reached. Check your connection.',
   authErrorUnknown: 'Sign-in failed.',
   errorCode: 'Code: {code}',
@@ -75,10 +83,14 @@ export const en = {
   resultLogged: 'logged',
   resultFailed: 'failed: {reason}',
   chooseRecordFirst: 'Choose the record to log the mails to.',
-  gapEml: 'Your Outlook cannot export the whole message (.eml needs Mailbox 1.14): the body and attachments are archived separately.',
-  gapAttachments: 'Your Outlook cannot read attachments (needs Mailbox 1.8): only the text was archived.',
-  gapAttachmentSkipped: 'Some attachments (cloud files or unsupported kinds) could not be archived.',
-  multiSelectUnavailable: 'Your Outlook can list several selected mails but not read them (needs Mailbox 1.15). Select them one by one.',
+  gapEml:
+    'Your Outlook cannot export the whole message (.eml needs Mailbox 1.14): the body and attachments are archived separately.',
+  gapAttachments:
+    'Your Outlook cannot read attachments (needs Mailbox 1.8): only the text was archived.',
+  gapAttachmentSkipped:
+    'Some attachments (cloud files or unsupported kinds) could not be archived.',
+  multiSelectUnavailable:
+    'Your Outlook can list several selected mails but not read them (needs Mailbox 1.15). Select them one by one.',
   capabilities: 'What this Outlook supports',
   capabilityMultiSelect: 'Several selected mails',
   capabilityEml: 'Archive the whole message (.eml)',

@@ -7,28 +7,38 @@ export const ro: Messages = {
   selectMail: 'Selectați un mesaj pentru a vedea expeditorul în CRM.',
   signInTitle: 'Conectați-vă la CRM',
   signInMicrosoft: 'Conectare cu Microsoft',
-  signInMicrosoftUnavailable: 'Conectarea cu Microsoft nu este disponibilă în acest Outlook sau pe acest server.',
+  signInMicrosoftUnavailable:
+    'Conectarea cu Microsoft nu este disponibilă în acest Outlook sau pe acest server.',
   signInOr: 'sau',
   apiTokenLabel: 'Token API personal',
   apiTokenHelp: 'Creați unul în consola CRM la Profil → Tokenuri API. Începe cu icrm_.',
-  apiTokenInvalid: 'Acesta nu este un token API inbox-crm: trebuie să înceapă cu icrm_ și să aibă 54 de caractere.',
+  apiTokenInvalid:
+    'Acesta nu este un token API inbox-crm: trebuie să înceapă cu icrm_ și să aibă 54 de caractere.',
   apiTokenRejected: 'Serverul a refuzat acest token. Poate a expirat sau a fost revocat.',
   useApiToken: 'Folosește tokenul',
   signOut: 'Deconectare',
   signedInAs: 'Conectat ca {name}',
   settings: 'Setări',
   close: 'Închide',
-  authErrorNotAssigned: 'Contul dumneavoastră nu este atribuit aplicației inbox-crm. Cereți administratorului Microsoft 365 să îl atribuie.',
-  authErrorConsent: 'inbox-crm are nevoie de consimțământul dumneavoastră sau al administratorului pentru conectare.',
-  authErrorConditionalAccess: 'Politica de acces condiționat a organizației a blocat conectarea de pe acest dispozitiv sau din această aplicație.',
+  authErrorNotAssigned:
+    'Contul dumneavoastră nu este atribuit aplicației inbox-crm. Cereți administratorului Microsoft 365 să îl atribuie.',
+  authErrorConsent:
+    'inbox-crm are nevoie de consimțământul dumneavoastră sau al administratorului pentru conectare.',
+  authErrorConditionalAccess:
+    'Politica de acces condiționat a organizației a blocat conectarea de pe acest dispozitiv sau din această aplicație.',
   authErrorMfa: 'Organizația cere autentificare multifactor. Conectați-vă din nou și finalizați-o.',
-  authErrorAppNotFound: 'Aplicația inbox-crm nu este înregistrată în organizația Microsoft 365. Anunțați administratorul.',
-  authErrorWrongTenant: 'Acest cont aparține unei organizații pe care CRM-ul nu o acceptă. Folosiți contul de serviciu.',
-  authErrorRedirect: 'Înregistrarea aplicației nu conține adresa de redirecționare a acestui add-in. Anunțați administratorul.',
+  authErrorAppNotFound:
+    'Aplicația inbox-crm nu este înregistrată în organizația Microsoft 365. Anunțați administratorul.',
+  authErrorWrongTenant:
+    'Acest cont aparține unei organizații pe care CRM-ul nu o acceptă. Folosiți contul de serviciu.',
+  authErrorRedirect:
+    'Înregistrarea aplicației nu conține adresa de redirecționare a acestui add-in. Anunțați administratorul.',
   authErrorInteraction: 'Microsoft vă cere să vă conectați din nou.',
   authErrorCancelled: 'Conectarea a fost anulată.',
-  authErrorPopupBlocked: 'Fereastra de conectare a fost blocată. Permiteți ferestrele pop-up pentru Outlook și încercați din nou.',
-  authErrorDialogDomain: 'Outlook a refuzat să deschidă fereastra de conectare pentru această adresă (trebuie să fie https).',
+  authErrorPopupBlocked:
+    'Fereastra de conectare a fost blocată. Permiteți ferestrele pop-up pentru Outlook și încercați din nou.',
+  authErrorDialogDomain:
+    'Outlook a refuzat să deschidă fereastra de conectare pentru această adresă (trebuie să fie https).',
   authErrorNetwork: 'Serviciul de conectare Microsoft nu poate fi accesat. Verificați conexiunea.',
   authErrorUnknown: 'Conectarea a eșuat.',
   errorCode: 'Cod: {code}',
@@ -76,10 +86,14 @@ export const ro: Messages = {
   resultLogged: 'înregistrat',
   resultFailed: 'eșuat: {reason}',
   chooseRecordFirst: 'Alegeți înregistrarea la care se adaugă e-mailurile.',
-  gapEml: 'Outlook nu poate exporta mesajul întreg (.eml necesită Mailbox 1.14): corpul și atașamentele au fost arhivate separat.',
-  gapAttachments: 'Outlook nu poate citi atașamentele (necesită Mailbox 1.8): s-a arhivat doar textul.',
-  gapAttachmentSkipped: 'Unele atașamente (fișiere din cloud sau tipuri nesuportate) nu au putut fi arhivate.',
-  multiSelectUnavailable: 'Outlook poate lista mai multe e-mailuri selectate, dar nu le poate citi (necesită Mailbox 1.15). Selectați-le pe rând.',
+  gapEml:
+    'Outlook nu poate exporta mesajul întreg (.eml necesită Mailbox 1.14): corpul și atașamentele au fost arhivate separat.',
+  gapAttachments:
+    'Outlook nu poate citi atașamentele (necesită Mailbox 1.8): s-a arhivat doar textul.',
+  gapAttachmentSkipped:
+    'Unele atașamente (fișiere din cloud sau tipuri nesuportate) nu au putut fi arhivate.',
+  multiSelectUnavailable:
+    'Outlook poate lista mai multe e-mailuri selectate, dar nu le poate citi (necesită Mailbox 1.15). Selectați-le pe rând.',
   capabilities: 'Ce suportă acest Outlook',
   capabilityMultiSelect: 'Mai multe e-mailuri selectate',
   capabilityEml: 'Arhivarea mesajului întreg (.eml)',

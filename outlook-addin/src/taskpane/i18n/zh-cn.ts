@@ -79,7 +79,8 @@ export const zhCn: Messages = {
   gapEml: '您的 Outlook 无法导出完整邮件（.eml 需要 Mailbox 1.14）：正文和附件已分别存档。',
   gapAttachments: '您的 Outlook 无法读取附件（需要 Mailbox 1.8）：仅存档了文本。',
   gapAttachmentSkipped: '部分附件（云文件或不支持的类型）无法存档。',
-  multiSelectUnavailable: '您的 Outlook 可以列出所选的多封邮件，但无法读取（需要 Mailbox 1.15）。请逐封选择。',
+  multiSelectUnavailable:
+    '您的 Outlook 可以列出所选的多封邮件，但无法读取（需要 Mailbox 1.15）。请逐封选择。',
   capabilities: '此 Outlook 支持的功能',
   capabilityMultiSelect: '选择多封邮件',
   capabilityEml: '存档完整邮件（.eml）',

@@ -1,4 +1,8 @@
-import type { MailContextResponse, MailRecordRef, OpportunityDraft } from '@inbox-crm/shared/schemas';
+import type {
+  MailContextResponse,
+  MailRecordRef,
+  OpportunityDraft,
+} from '@inbox-crm/shared/schemas';
 import { useEffect, useState } from 'preact/hooks';
 import type { ContentGap } from '../../host/outlook-mail';
 import type { OutlookMailSource } from '../../host/mail-selection';
@@ -18,21 +22,31 @@ export function GapNotes({ t, gaps }: { t: Translate; gaps: Set<ContentGap> }) {
   return (
     <Message tone="warning">
       {[...gaps].map((gap) => (
-        <p key={gap}>
-          {t(gapMessages[gap])}
-        </p>
+        <p key={gap}>{t(gapMessages[gap])}</p>
       ))}
     </Message>
   );
 }
 
-function RecordLinks({ t, gateway, records }: { t: Translate; gateway: CrmGateway; records: MailRecordRef[] }) {
+function RecordLinks({
+  t,
+  gateway,
+  records,
+}: {
+  t: Translate;
+  gateway: CrmGateway;
+  records: MailRecordRef[];
+}) {
   return (
     <>
       {records.map((record) => (
         <p key={`${record.resModel}:${record.resId}`}>
           {t('alreadyInCrm', { name: record.name ?? record.resId })}{' '}
-          <a href={gateway.recordUrl(record.resModel, record.resId)} target="_blank" rel="noopener noreferrer">
+          <a
+            href={gateway.recordUrl(record.resModel, record.resId)}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
             {t('openInCrm')}
           </a>
         </p>
@@ -41,7 +55,17 @@ function RecordLinks({ t, gateway, records }: { t: Translate; gateway: CrmGatewa
   );
 }
 
-function SenderCard({ t, gateway, context, fallbackName }: { t: Translate; gateway: CrmGateway; context: MailContextResponse; fallbackName: string }) {
+function SenderCard({
+  t,
+  gateway,
+  context,
+  fallbackName,
+}: {
+  t: Translate;
+  gateway: CrmGateway;
+  context: MailContextResponse;
+  fallbackName: string;
+}) {
   const partner = context.sender.partner;
   const name = partner?.name ?? fallbackName;
   return (
@@ -69,7 +93,11 @@ function SenderCard({ t, gateway, context, fallbackName }: { t: Translate; gatew
           {context.threadOn.map((record) => (
             <p key={`${record.resModel}:${record.resId}`}>
               {t('threadInCrm', { name: record.name ?? record.resId })}{' '}
-              <a href={gateway.recordUrl(record.resModel, record.resId)} target="_blank" rel="noopener noreferrer">
+              <a
+                href={gateway.recordUrl(record.resModel, record.resId)}
+                target="_blank"
+                rel="noopener noreferrer"
+              >
                 {t('openInCrm')}
               </a>
             </p>
@@ -88,7 +116,11 @@ function SenderCard({ t, gateway, context, fallbackName }: { t: Translate; gatew
         <ul class="plain" aria-label={t('openOpportunities')}>
           {context.openOpportunities.map((opportunity) => (
             <li key={opportunity.id}>
-              <a href={gateway.recordUrl('lead', opportunity.id)} target="_blank" rel="noopener noreferrer">
+              <a
+                href={gateway.recordUrl('lead', opportunity.id)}
+                target="_blank"
+                rel="noopener noreferrer"
+              >
                 {opportunity.name}
               </a>
               {opportunity.stageName && <span class="muted"> · {opportunity.stageName}</span>}
@@ -129,8 +161,17 @@ function OpportunityForm(props: {
 
   const submit = (event: Event) => {
     event.preventDefault();
-    const draft: OpportunityDraft = { ...form.draft, name: name.trim(), description, companyName: companyName.trim() || null };
-    if (form.draft.contact) draft.contact = { ...form.draft.contact, name: contactName.trim() || form.draft.contact.email };
+    const draft: OpportunityDraft = {
+      ...form.draft,
+      name: name.trim(),
+      description,
+      companyName: companyName.trim() || null,
+    };
+    if (form.draft.contact)
+      draft.contact = {
+        ...form.draft.contact,
+        name: contactName.trim() || form.draft.contact.email,
+      };
     const amount = Number.parseFloat(revenue.replace(',', '.'));
     if (revenue.trim() !== '' && Number.isFinite(amount)) draft.expectedRevenue = amount;
     props.onSubmit(draft);
@@ -142,12 +183,20 @@ function OpportunityForm(props: {
       {form.fromForwardedMail && <p class="muted">{t('draftFromForwarded')}</p>}
       <label class="field">
         {t('opportunityName')}
-        <input required maxLength={512} value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        <input
+          required
+          maxLength={512}
+          value={name}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
       </label>
       {form.draft.contact && (
         <label class="field">
           {t('contactName')}
-          <input value={contactName} onInput={(event) => setContactName(event.currentTarget.value)} />
+          <input
+            value={contactName}
+            onInput={(event) => setContactName(event.currentTarget.value)}
+          />
         </label>
       )}
       <label class="field">
@@ -156,11 +205,18 @@ function OpportunityForm(props: {
       </label>
       <label class="field">
         {t('expectedRevenue')}
-        <input inputMode="decimal" value={revenue} onInput={(event) => setRevenue(event.currentTarget.value)} />
+        <input
+          inputMode="decimal"
+          value={revenue}
+          onInput={(event) => setRevenue(event.currentTarget.value)}
+        />
       </label>
       <label class="field">
         {t('description')}
-        <textarea value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
+        <textarea
+          value={description}
+          onInput={(event) => setDescription(event.currentTarget.value)}
+        />
       </label>
       <div class="actions">
         <button type="submit" class="primary" disabled={props.busy || !name.trim()}>
@@ -175,15 +231,31 @@ function OpportunityForm(props: {
 }
 
 /** One action's outcome as the sentence the user reads. */
-export function describeResult(t: Translate, result: MailActionResult, fallbackName: string): { tone: Tone; text: string } {
+export function describeResult(
+  t: Translate,
+  result: MailActionResult,
+  fallbackName: string,
+): { tone: Tone; text: string } {
   const name = result.record?.name ?? fallbackName;
   switch (result.status) {
     case 'created':
-      return { tone: 'success', text: result.record?.resModel === 'partner' ? t('contactAdded', { name }) : t('opportunityCreated', { name }) };
+      return {
+        tone: 'success',
+        text:
+          result.record?.resModel === 'partner'
+            ? t('contactAdded', { name })
+            : t('opportunityCreated', { name }),
+      };
     case 'logged':
       return { tone: 'success', text: t('logged', { name }) };
     case 'already-in-crm':
-      return { tone: 'warning', text: result.record?.resModel === 'partner' ? t('contactAlreadyInCrm', { name }) : t('alreadyInCrm', { name }) };
+      return {
+        tone: 'warning',
+        text:
+          result.record?.resModel === 'partner'
+            ? t('contactAlreadyInCrm', { name })
+            : t('alreadyInCrm', { name }),
+      };
     case 'queued-offline':
       return { tone: 'warning', text: result.reason ?? t('working') };
     case 'failed':
@@ -210,9 +282,9 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
       .completeSummary()
       .then((summary) => gateway.mailContext(summary))
       .then(
-      (value) => current && setContext(value),
-      (error: unknown) => current && setLoadError(errorText(error)),
-    );
+        (value) => current && setContext(value),
+        (error: unknown) => current && setLoadError(errorText(error)),
+      );
     return () => {
       current = false;
     };
@@ -253,16 +325,32 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
     run(async () => describeResult(t, await gateway.createOpportunity(source, draft), draft.name));
 
   const log = (hit: { resModel: 'lead' | 'partner'; resId: string; name: string }) =>
-    run(async () => describeResult(t, await gateway.logMail(source, { resModel: hit.resModel, resId: hit.resId }), hit.name));
+    run(async () =>
+      describeResult(
+        t,
+        await gateway.logMail(source, { resModel: hit.resModel, resId: hit.resId }),
+        hit.name,
+      ),
+    );
 
   const addContact = () =>
-    run(async () => describeResult(t, await gateway.addSenderAsContact(source, { freeMail: context?.sender.freeMailDomain ?? false }), senderName));
+    run(async () =>
+      describeResult(
+        t,
+        await gateway.addSenderAsContact(source, {
+          freeMail: context?.sender.freeMailDomain ?? false,
+        }),
+        senderName,
+      ),
+    );
 
   return (
     <div class="stack" data-mail-state={context ? 'ready' : 'loading'}>
       {loadError && <Message tone="error">{t('errorGeneric', { message: loadError })}</Message>}
       {!context && !loadError && <Spinner label={t('loading')} />}
-      {context && <SenderCard t={t} gateway={gateway} context={context} fallbackName={senderName} />}
+      {context && (
+        <SenderCard t={t} gateway={gateway} context={context} fallbackName={senderName} />
+      )}
       {result && <Message tone={result.tone}>{result.text}</Message>}
       {result && result.tone !== 'error' && <GapNotes t={t} gaps={source.gaps} />}
       {busy && <Spinner label={t('working')} />}
@@ -282,7 +370,13 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
         </div>
       )}
       {panel.kind === 'create' && (
-        <OpportunityForm t={t} form={panel.form} busy={busy} onSubmit={create} onCancel={() => setPanel({ kind: 'none' })} />
+        <OpportunityForm
+          t={t}
+          form={panel.form}
+          busy={busy}
+          onSubmit={create}
+          onCancel={() => setPanel({ kind: 'none' })}
+        />
       )}
       {panel.kind === 'log' && (
         <>

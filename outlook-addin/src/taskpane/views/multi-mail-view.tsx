@@ -6,7 +6,12 @@ import type { Translate } from '../i18n';
 import { Message, errorText } from '../ui';
 import { RecordSearch } from './record-search';
 
-const statusKey = { created: 'resultCreated', 'already-in-crm': 'resultDuplicate', logged: 'resultLogged', 'queued-offline': 'resultQueued' } as const;
+const statusKey = {
+  created: 'resultCreated',
+  'already-in-crm': 'resultDuplicate',
+  logged: 'resultLogged',
+  'queued-offline': 'resultQueued',
+} as const;
 
 /** Several selected mails: one opportunity per mail, or all logged to one record. */
 export function MultiMailView(props: {
@@ -40,7 +45,9 @@ export function MultiMailView(props: {
       return;
     }
     const action: BatchAction =
-      mode === 'create' ? { kind: 'create-opportunities' } : { kind: 'log', target: { resModel: target!.resModel, resId: target!.resId } };
+      mode === 'create'
+        ? { kind: 'create-opportunities' }
+        : { kind: 'log', target: { resModel: target!.resModel, resId: target!.resId } };
     setError(null);
     setResults([]);
     setProgress({ done: 0, total: summaries.length });
@@ -68,10 +75,22 @@ export function MultiMailView(props: {
       <fieldset disabled={running}>
         <legend>{t('start')}</legend>
         <label>
-          <input type="radio" name="mode" checked={mode === 'create'} onChange={() => setMode('create')} /> {t('modeOnePerMail')}
+          <input
+            type="radio"
+            name="mode"
+            checked={mode === 'create'}
+            onChange={() => setMode('create')}
+          />{' '}
+          {t('modeOnePerMail')}
         </label>
         <label>
-          <input type="radio" name="mode" checked={mode === 'log'} onChange={() => setMode('log')} /> {t('modeLogAll')}
+          <input
+            type="radio"
+            name="mode"
+            checked={mode === 'log'}
+            onChange={() => setMode('log')}
+          />{' '}
+          {t('modeLogAll')}
         </label>
       </fieldset>
       {mode === 'log' &&
@@ -93,17 +112,26 @@ export function MultiMailView(props: {
       {error && <Message tone="error">{error}</Message>}
       {progress && (
         <div role="status" aria-live="polite">
-          <progress max={progress.total} value={progress.done} aria-label={t('progress', progress)} />
+          <progress
+            max={progress.total}
+            value={progress.done}
+            aria-label={t('progress', progress)}
+          />
           <p>{t('progress', progress)}</p>
         </div>
       )}
       {results.length > 0 && (
-        <ol aria-label={t('progress', { done: results.length, total: summaries.length })} class="plain">
+        <ol
+          aria-label={t('progress', { done: results.length, total: summaries.length })}
+          class="plain"
+        >
           {results.map((result) => (
             <li key={result.hostId} data-status={result.status}>
               <strong>{result.subject || '—'}</strong>
               {': '}
-              {result.status === 'failed' ? t('resultFailed', { reason: result.reason ?? '' }) : t(statusKey[result.status])}
+              {result.status === 'failed'
+                ? t('resultFailed', { reason: result.reason ?? '' })
+                : t(statusKey[result.status])}
               {result.record?.name && <span class="muted"> · {result.record.name}</span>}
             </li>
           ))}

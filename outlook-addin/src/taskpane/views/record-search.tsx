@@ -35,7 +35,11 @@ export function RecordSearch(props: {
       <form onSubmit={search} role="search" class="actions">
         <label class="field grow">
           {t('searchRecords')}
-          <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+          <input
+            type="search"
+            value={query}
+            onInput={(event) => setQuery(event.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="align-end" disabled={busy}>
           {t('search')}
@@ -49,11 +53,17 @@ export function RecordSearch(props: {
           {hits.map((hit) => (
             <li key={`${hit.resModel}:${hit.resId}`} class="header">
               <span>
-                <span class="muted">{hit.resModel === 'lead' ? t('opportunity') : t('contact')}</span>{' '}
+                <span class="muted">
+                  {hit.resModel === 'lead' ? t('opportunity') : t('contact')}
+                </span>{' '}
                 {hit.name}
                 {hit.detail && <span class="muted"> · {hit.detail}</span>}
               </span>
-              <button type="button" onClick={() => props.onPick(hit)} aria-label={`${props.actionLabel}: ${hit.name}`}>
+              <button
+                type="button"
+                onClick={() => props.onPick(hit)}
+                aria-label={`${props.actionLabel}: ${hit.name}`}
+              >
                 {props.actionLabel}
               </button>
             </li>

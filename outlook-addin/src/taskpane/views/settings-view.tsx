@@ -21,7 +21,9 @@ export function SettingsView(props: {
   onClose: () => void;
 }) {
   const { t, gateway } = props;
-  const [sync, setSync] = useState<{ status: OutlookContactSyncStatus | null } | { error: string } | null>(null);
+  const [sync, setSync] = useState<
+    { status: OutlookContactSyncStatus | null } | { error: string } | null
+  >(null);
 
   useEffect(() => {
     gateway.outlookContactSyncStatus().then(
@@ -34,8 +36,10 @@ export function SettingsView(props: {
   if (sync && 'error' in sync) syncText = t('contactSyncError', { message: sync.error });
   else if (sync && !sync.status) syncText = t('contactSyncUnknown');
   else if (sync?.status && !sync.status.enabled) syncText = t('contactSyncOff');
-  else if (sync?.status?.lastError) syncText = t('contactSyncError', { message: sync.status.lastError });
-  else if (sync?.status?.lastSyncAt) syncText = t('contactSyncOn', { when: new Date(sync.status.lastSyncAt).toLocaleString() });
+  else if (sync?.status?.lastError)
+    syncText = t('contactSyncError', { message: sync.status.lastError });
+  else if (sync?.status?.lastSyncAt)
+    syncText = t('contactSyncOn', { when: new Date(sync.status.lastSyncAt).toLocaleString() });
   else if (sync?.status) syncText = t('contactSyncNever');
 
   return (
@@ -48,9 +52,7 @@ export function SettingsView(props: {
       </div>
       <p>{t('signedInAs', { name: props.me.name })}</p>
       <h3>{t('contactSync')}</h3>
-      <p role="status">
-        {syncText}
-      </p>
+      <p role="status">{syncText}</p>
       <h3>{t('capabilities')}</h3>
       <dl class="pairs">
         {capabilityRows.map(([capability, label]) => (

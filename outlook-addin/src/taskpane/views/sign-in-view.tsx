@@ -67,9 +67,7 @@ export function SignInView(props: {
       ) : (
         <p class="muted">{t('signInMicrosoftUnavailable')}</p>
       )}
-      <p class="muted">
-        {t('signInOr')}
-      </p>
+      <p class="muted">{t('signInOr')}</p>
       <form onSubmit={useToken} class="stack">
         <label class="field">
           {t('apiTokenLabel')}
