@@ -12,7 +12,7 @@ export function SignInPage() {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   // "Sign in with Microsoft" comes back to /?signInError=… when Entra or the server refused it.
-  const [errors, setErrors] = useState<FieldErrors>(() => {
+  const [errors, setErrors] = useState<FieldErrors>((): FieldErrors => {
     const refused = new URLSearchParams(window.location.search).get('signInError');
     return refused ? { form: refused } : {};
   });
