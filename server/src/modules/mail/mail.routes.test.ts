@@ -6,7 +6,10 @@ import { createTestContext, type TestUser } from '../../test-support/test-contex
 import { AttachmentModel } from '../attachments/attachment.model';
 import { LeadModel } from '../leads/lead.model';
 import { MessageModel } from '../messages/message.model';
+import { buildActor } from '../auth/actor-factory';
 import { PartnerModel } from '../partners/partner.model';
+import { archivePartner } from '../partners/partner.service';
+import { UserModel } from '../users/user.model';
 import { IdempotencyClaimModel } from './idempotency-claim';
 
 useTestDatabase();
@@ -15,6 +18,11 @@ jest.setTimeout(120_000);
 const context = createTestContext();
 const fixtures = path.resolve(context.config.repositoryRoot, '..', 'shared', 'fixtures', 'mail');
 const fixture = (name: string): Buffer => readFileSync(path.join(fixtures, name));
+
+async function actorOf(user: TestUser) {
+  const record = await UserModel.findById(user.userId).lean();
+  return buildActor(record!, 'api-token');
+}
 
 const rfqMail: MailDescriptor = {
   messageId: '<3b1f6c0e-8a7d-4c52@bluefin-logistics.example.com>',
@@ -407,14 +415,11 @@ describe('POST /api/v1/mail/log and /api/v1/mail/contacts', () => {
 
   it('adds the sender as a contact, matching an existing partner by normalized e-mail', async () => {
     const user = await context.createUser();
-    const created = await context.request
-      .post('/api/v1/mail/contacts')
-      .set(user.auth)
-      .send({
-        email: 'wang.lei@huaxin-trading.example.cn',
-        name: '王磊',
-        companyName: '上海华信贸易有限公司',
-      });
+    const created = await context.request.post('/api/v1/mail/contacts').set(user.auth).send({
+      email: 'wang.lei@huaxin-trading.example.cn',
+      name: '王磊',
+      companyName: '上海华信贸易有限公司',
+    });
     expect(created.status).toBe(201);
     expect(created.body.partner).toMatchObject({
       name: '王磊',
@@ -426,6 +431,13 @@ describe('POST /api/v1/mail/log and /api/v1/mail/contacts', () => {
       .send({ email: 'Wang.Lei@HUAXIN-TRADING.example.cn' });
     expect(again.status).toBe(200);
     expect(again.body.partner.id).toBe(created.body.partner.id);
+    await archivePartner(await actorOf(user), created.body.partner.id);
+    const afterArchive = await context.request
+      .post('/api/v1/mail/contacts')
+      .set(user.auth)
+      .send({ email: 'wang.lei@huaxin-trading.example.cn', name: '王磊' });
+    expect(afterArchive.status).toBe(201);
+    expect(afterArchive.body.partner.id).not.toBe(created.body.partner.id);
     const invalid = await context.request
       .post('/api/v1/mail/contacts')
       .set(user.auth)

@@ -37,7 +37,7 @@ import {
   findPartnerByEmail,
 } from '../partners/partner.service';
 import { StageModel } from '../stages/stage.model';
-import { runOnce } from './idempotency-claim';
+import { IdempotencyClaimModel, runOnce } from './idempotency-claim';
 import {
   buildMailContent,
   emlFileName,
@@ -556,16 +556,26 @@ export async function createContactFromMail(
   body: ContactBody,
 ): Promise<MailOutcome<MailContactResponse>> {
   const normalized = normalizeEmail(body.email);
-  if (!normalized)
+  if (!normalized) {
     throw new AppError('validation_failed', 'Invalid contact', {
       issues: [{ field: 'body.email', message: 'is not a valid e-mail address' }],
     });
-  const outcome = await runOnce(`mail-contact:${normalized}`, async (session) => {
-    const existing = await findPartnerByEmail(body.email, { session });
-    const partner = existing ?? (await findOrCreateContact(actor, body, session));
-    return { created: !existing, partnerId: String(partner._id) };
-  });
-  const partner = await PartnerModel.findById(outcome.result.partnerId).lean();
+  }
+  const key = `mail-contact:${normalized}`;
+  const addOnce = () =>
+    runOnce(key, async (session) => {
+      const existing = await findPartnerByEmail(body.email, { session });
+      const partner = existing ?? (await findOrCreateContact(actor, body, session));
+      return { created: !existing, partnerId: String(partner._id) };
+    });
+  let outcome = await addOnce();
+  let partner = await PartnerModel.findById(outcome.result.partnerId).lean();
+  if (outcome.replayed && !partner?.active) {
+    // The contact made for this address has been archived since: the claim is spent.
+    await IdempotencyClaimModel.deleteOne({ _id: key, state: 'done' });
+    outcome = await addOnce();
+    partner = await PartnerModel.findById(outcome.result.partnerId).lean();
+  }
   if (!partner) throw new NotFoundError('Contact');
   const names = await parentNames([partner]);
   const created = outcome.result.created && !outcome.replayed;
