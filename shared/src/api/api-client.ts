@@ -84,9 +84,7 @@ export interface SearchQuery {
  * zod out too (the Outlook task pane's 80 KB budget cannot carry zod's ~90 KB).
  */
 export interface ResponseValidator {
-  safeParse(
-    data: unknown,
-  ):
+  safeParse(data: unknown):
     | { success: true; data: unknown }
     | {
         success: false;
