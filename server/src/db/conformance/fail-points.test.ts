@@ -74,4 +74,17 @@ describe('fault injection with configureFailPoint failCommand', () => {
     expect(error.code).toBe(2);
     expect(await Note.countDocuments({ text: 'not retried' })).toBe(0);
   });
+
+  it('blockConnection delays the reply; writeConcernError is reported after the write applied', async () => {
+    if (!available) return;
+    await failNext({ failCommands: ['ping'], blockConnection: true, blockTimeMS: 300 });
+    const started = Date.now();
+    await database().command({ ping: 1 });
+    // Generous lower bound only: the point is that the reply waited, not how precisely.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await failNext({ failCommands: ['insert'], writeConcernError: { code: 100, errmsg: 'injected write concern error' } });
+    const error = await rejectionOf(database().collection('conformancefailpointnotes').insertOne({ text: 'wce' }));
+    expect(error.name).toBe('MongoWriteConcernError');
+    expect(await Note.countDocuments({ text: 'wce' })).toBe(1);
+  });
 });
