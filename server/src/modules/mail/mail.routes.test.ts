@@ -303,6 +303,43 @@ describe('POST /api/v1/mail/opportunities', () => {
   });
 });
 
+describe('mail to opportunity and the synced address book', () => {
+  it("puts an existing customer into the salesperson's book once it is on their opportunity", async () => {
+    const creator = await context.createUser({ accessLevel: 'all' });
+    const seller = await context.createUser({ accessLevel: 'own' });
+    const customer = await context.request
+      .post('/api/v1/mail/contacts')
+      .set(creator.auth)
+      .send({
+        email: `buyer@${Math.random().toString(36).slice(2)}.example.com`,
+        name: 'Existing Buyer',
+      });
+    expect(customer.status).toBe(201);
+    const syncedIds = async (token?: string) => {
+      const page = await context.request
+        .get('/api/v1/sync/contacts')
+        .query(token ? { token } : {})
+        .set(seller.auth);
+      return {
+        ids: page.body.changes.map((change: { id: string }) => change.id),
+        token: page.body.nextToken as string,
+      };
+    };
+    const before = await syncedIds();
+    expect(before.ids).not.toContain(customer.body.partner.id);
+
+    const mail = uniqueMail('book', {
+      from: { name: 'Existing Buyer', address: customer.body.partner.email },
+    });
+    const created = await createFromMail(seller, mail, {
+      name: 'Buyer deal',
+      partnerId: customer.body.partner.id,
+    });
+    expect(created.status).toBe(201);
+    expect((await syncedIds(before.token)).ids).toContain(customer.body.partner.id);
+  });
+});
+
 describe('GET /api/v1/mail/context', () => {
   it('shows the sender card, open opportunities, and where the mail and its thread already are', async () => {
     const user = await context.createUser({ accessLevel: 'all' });

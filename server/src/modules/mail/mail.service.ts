@@ -21,6 +21,7 @@ import { leadReadFilter } from '../access/access-policy';
 import { ActivityModel } from '../activities/activity.model';
 import { ActivityTypeModel } from '../activity-types/activity-type.model';
 import { storeAttachment } from '../attachments/attachment.service';
+import { recordContactChange } from '../contact-sync/contact-change-log';
 import { LeadModel, type LeadRecord } from '../leads/lead.model';
 import { createLead } from '../leads/lead.service';
 import { findRecordsByMessageIds, postMessage } from '../messages/message.service';
@@ -333,6 +334,9 @@ export async function createOpportunityFromMail(
       },
       { session },
     );
+    // The customer now sits on this salesperson's opportunity: give it a new place in the change
+    // feed so it reaches their synced address book ("opportunities" scope) without another edit.
+    if (partner) await recordContactChange({ partnerId: partner._id }, { session });
     const posted = await postMailToRecord(actor, 'lead', lead.id, mail, partner, session);
     const result: MailToOpportunityResponse = {
       status: 'created',
