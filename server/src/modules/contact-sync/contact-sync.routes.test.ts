@@ -334,6 +334,28 @@ describe('POST /api/v1/sync/contacts', () => {
     expect((await PartnerModel.findById(created.id).lean())?.active).toBe(false);
   });
 
+  it('keeps nothing of a change it rejects, even after part of it ran', async () => {
+    const user = await context.createUser();
+    const [created] = (await push(user, [createChange('Stay Archived')])).results as [
+      ContactSyncResult,
+    ];
+    await archivePartner(await actorOf(user), created.id!);
+    const [result] = (
+      await push(user, [
+        {
+          changeId: randomUUID(),
+          op: 'update',
+          id: created.id,
+          baseVersion: created.version,
+          fields: { countryCode: { value: 'Romania', base: null } },
+        },
+      ])
+    ).results as [ContactSyncResult];
+    expect(result).toMatchObject({ status: 'rejected', error: { code: 'validation_failed' } });
+    expect((await PartnerModel.findById(created.id).lean())?.active).toBe(false);
+    expect(await ContactConflictModel.countDocuments({ contactId: created.id })).toBe(0);
+  });
+
   it('brings back a contact archived on the server when the client edits it', async () => {
     const user = await context.createUser();
     const [created] = (await push(user, [createChange('Back Again')])).results as [

@@ -209,13 +209,17 @@ export async function applyClientChanges(
   let replayed = 0;
   // One change after the other: a batch may create a contact and then edit it.
   for (const change of body.changes) {
-    const outcome = await runOnce(`contact-sync:${actor.userId}:${change.changeId}`, (session) =>
-      applyOneChange(actor, body, change, session).catch((error: unknown) =>
-        rejectedResult(change, error),
-      ),
-    );
-    if (outcome.replayed) replayed += 1;
-    results.push(outcome.result);
+    try {
+      const outcome = await runOnce(`contact-sync:${actor.userId}:${change.changeId}`, (session) =>
+        applyOneChange(actor, body, change, session),
+      );
+      if (outcome.replayed) replayed += 1;
+      results.push(outcome.result);
+    } catch (error) {
+      // The change's transaction rolled back (nothing of it is kept) and its claim was released,
+      // so a corrected resend can apply; the rest of the batch goes on.
+      results.push(rejectedResult(change, error));
+    }
   }
   return { results, replayed };
 }
