@@ -93,6 +93,24 @@ describe('transactions', () => {
     expect((await Person.findById(person!._id).lean())?.credit).toBe(1);
   });
 
+  it('a write outside any transaction waits for the transaction that wrote the document', async () => {
+    const [person] = await Person.create([{ email: 'waiting@x', credit: 0 }]);
+    const session = await mongoose.startSession();
+    session.startTransaction();
+    await Person.updateOne({ _id: person!._id }, { $inc: { credit: 1 } }, { session });
+    let outsideDone = false;
+    const outside = Person.updateOne({ _id: person!._id }, { $inc: { credit: 10 } }).then((result) => {
+      outsideDone = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(outsideDone).toBe(false);
+    await session.commitTransaction();
+    await session.endSession();
+    expect(await outside).toMatchObject({ modifiedCount: 1 });
+    expect((await Person.findById(person!._id).lean())?.credit).toBe(11);
+  });
+
   it('another session sees committed data afterwards', async () => {
     const session = await mongoose.startSession();
     await session.withTransaction(async () => {

@@ -11,7 +11,8 @@ import type { CursorRegistry } from './cursors';
 import { ErrorCode, MongoCommandError, unsupported } from './errors';
 import type { FailPoints } from './fail-points';
 import type { Storage } from './storage';
-import type { Transaction, TransactionManager } from './transactions';
+import { BlockedByTransactionError, type Transaction, type TransactionManager } from './transactions';
+import type { WriteJournal } from './collection';
 
 /** Fields the driver may put on any command; accepted and (apart from sessions) ignored. */
 const genericFields = new Set([
@@ -20,10 +21,12 @@ const genericFields = new Set([
 ]);
 
 export interface DispatchResult {
-  /** Undefined: no reply (the fail point closes the connection). */
+  /** Undefined: no reply (the fail point closes the connection, or the command must run again). */
   reply?: Document;
   closeConnection?: boolean;
   delayMs?: number;
+  /** Blocked by an open transaction before writing anything: dispatch the same command again later. */
+  retryLater?: boolean;
 }
 
 export interface ServerServices {
@@ -96,7 +99,8 @@ export class CommandDispatcher {
     };
   }
 
-  dispatch(body: Document, connection: ConnectionInfo): DispatchResult {
+  /** `mayWait`: a command blocked by a transaction's lock may be retried instead of failing. */
+  dispatch(body: Document, connection: ConnectionInfo, mayWait = false): DispatchResult {
     const commandName = Object.keys(body)[0] ?? '';
     let delayMs = 0;
     let writeConcernError: Document | undefined;
@@ -107,11 +111,13 @@ export class CommandDispatcher {
       delayMs = failure.delayMs;
       writeConcernError = failure.writeConcernError;
     }
+    const outcome: { journal?: { applied: number } } = {};
     try {
-      const reply = this.run(commandName, body, connection);
+      const reply = this.run(commandName, body, connection, outcome);
       if (writeConcernError) reply.writeConcernError = writeConcernError;
       return { reply: { ...reply, ok: 1 }, delayMs };
     } catch (error) {
+      if (error instanceof BlockedByTransactionError && mayWait && outcome.journal?.applied === 0) return { retryLater: true };
       if (error instanceof MongoCommandError) return { reply: error.toReply(), delayMs };
       const message = error instanceof Error ? error.message : String(error);
       // An internal bug must surface as a clear failure, never as a silent success.
@@ -119,7 +125,7 @@ export class CommandDispatcher {
     }
   }
 
-  private run(commandName: string, body: Document, connection: ConnectionInfo): Document {
+  private run(commandName: string, body: Document, connection: ConnectionInfo, outcome: { journal?: { applied: number } }): Document {
     const definition = Object.prototype.hasOwnProperty.call(this.commands, commandName) ? this.commands[commandName] : undefined;
     if (!definition) throw new MongoCommandError(ErrorCode.CommandNotFound, `no such command: '${commandName}'`);
     const allowed = new Set(definition.fields);
@@ -132,6 +138,8 @@ export class CommandDispatcher {
     if (definition.adminOnly && databaseName !== 'admin') throw new MongoCommandError(13, `${commandName} may only be run against the admin database.`, { codeName: 'Unauthorized' });
 
     const transaction = this.transactionFor(commandName, body, definition);
+    const autocommitJournal = transaction ? undefined : this.services.transactions.autocommitJournal();
+    outcome.journal = autocommitJournal;
     const context: CommandContext = {
       storage: this.services.storage,
       cursors: this.services.cursors,
@@ -139,7 +147,7 @@ export class CommandDispatcher {
       identity: this.services.identity,
       connection,
       databaseName,
-      journal: transaction ?? this.services.transactions.autocommit,
+      journal: transaction ?? (autocommitJournal as WriteJournal),
       transaction,
     };
     try {

@@ -19,6 +19,8 @@ export interface InProcessMongoOptions {
   cursorTimeoutMs?: number;
   /** Open transactions are aborted after this long (mongod: 60 s). */
   transactionLifetimeMs?: number;
+  /** How long a write outside a transaction waits for a transaction's lock before failing with 112. */
+  lockWaitMs?: number;
 }
 
 export interface InProcessMongo {
@@ -47,6 +49,8 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
   };
   const dispatcher = new CommandDispatcher(services);
   let nextConnectionId = 1;
+  const lockWaitMs = options.lockWaitMs ?? 5_000;
+  const pendingRetries = new Set<NodeJS.Timeout | undefined>();
 
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -74,18 +78,35 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
         }
         const client = request.body.client;
         if (isPlainObject(client) && isPlainObject(client.application) && typeof client.application.name === 'string') connection.appName = client.application.name;
-        const result = dispatcher.dispatch(request.body, connection);
-        if (result.closeConnection) {
-          socket.destroy();
-          return;
-        }
-        if (request.moreToCome || !result.reply) continue;
-        const encoded = request.opCode === OpCode.query ? encodeQueryReply(request.requestId, result.reply) : encodeMsgReply(request.requestId, result.reply);
-        const delayMs = result.delayMs ?? 0;
-        replyChain = replyChain.then(async () => {
-          if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
-          if (!socket.destroyed) socket.write(encoded);
-        });
+        const answer = (reply: Document, delayMs: number): void => {
+          if (request.moreToCome) return;
+          const encoded = request.opCode === OpCode.query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
+          replyChain = replyChain.then(async () => {
+            if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+            if (!socket.destroyed) socket.write(encoded);
+          });
+        };
+        // A write blocked by an open transaction waits for it (re-run every 10 ms, up to lockWaitMs),
+        // as a real server makes it wait; the driver sends nothing else on this connection meanwhile.
+        const waitUntil = Date.now() + lockWaitMs;
+        const attempt = (): void => {
+          pendingRetries.delete(retry);
+          if (socket.destroyed) return;
+          const result = dispatcher.dispatch(request.body, connection, Date.now() < waitUntil);
+          if (result.closeConnection) {
+            socket.destroy();
+            return;
+          }
+          if (result.retryLater) {
+            retry = setTimeout(attempt, 10);
+            retry.unref();
+            pendingRetries.add(retry);
+            return;
+          }
+          if (result.reply) answer(result.reply, result.delayMs ?? 0);
+        };
+        let retry: NodeJS.Timeout | undefined;
+        attempt();
       }
     });
     socket.on('error', () => socket.destroy());
@@ -118,6 +139,7 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
       closed ??= new Promise<void>((resolve) => {
         clearInterval(ttlTimer);
         clearInterval(sweepTimer);
+        for (const retry of pendingRetries) clearTimeout(retry);
         services.transactions.abortAll();
         services.cursors.clear();
         services.failPoints.clear();

@@ -48,6 +48,17 @@ function documentLockKey(collection: Collection, id: string): string {
   return `${collection.namespace}\u0000${id}`;
 }
 
+/**
+ * A write outside any transaction met a document an open transaction wrote. A real server makes it
+ * wait; the dispatcher re-runs the command a little later when nothing was written yet, and only
+ * answers this WriteConflict (112) when waiting is not possible.
+ */
+export class BlockedByTransactionError extends MongoCommandError {
+  constructor() {
+    super(ErrorCode.WriteConflict, 'Write conflict with an open transaction on the inbox-crm in-process test server. :: Please retry your operation.');
+  }
+}
+
 export function noSuchTransaction(txnNumber: number, detail = 'has been aborted'): MongoCommandError {
   return new MongoCommandError(ErrorCode.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } ${detail}.`, { errorLabels: ['TransientTransactionError'] });
 }
@@ -87,14 +98,23 @@ export class TransactionManager {
     return holder;
   }
 
-  /** Journal for writes outside a transaction: only checks the locks. */
-  readonly autocommit: WriteJournal = {
-    beforeWrite: (collection, id) => {
-      if (this.activeHolder(documentLockKey(collection, id))) {
-        throw new MongoCommandError(ErrorCode.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.');
-      }
-    },
-  };
+  /** Journal for writes outside a transaction (TTL monitor): only checks the locks. */
+  readonly autocommit: WriteJournal = this.autocommitJournal();
+
+  /**
+   * A journal for one command outside any transaction. It counts the writes it let through, so
+   * the dispatcher knows whether a command blocked by a lock may simply run again later.
+   */
+  autocommitJournal(): WriteJournal & { applied: number } {
+    const journal = {
+      applied: 0,
+      beforeWrite: (collection: Collection, id: string): void => {
+        if (this.activeHolder(documentLockKey(collection, id))) throw new BlockedByTransactionError();
+        journal.applied += 1;
+      },
+    };
+    return journal;
+  }
 
   claim(lockKey: string, transaction: Transaction): void {
     const holder = this.activeHolder(lockKey);

@@ -4,6 +4,7 @@ import { assertSimpleCollation, requireCollectionName, type CommandContext, type
 import { ErrorCode, MongoCommandError } from '../errors';
 import { findMatches } from '../matching';
 import { Filter } from '../query';
+import { BlockedByTransactionError } from '../transactions';
 import { applyUpdate, parseUpdate, upsertSeed, withId } from '../update';
 import { maxBsonObjectSize } from './handshake';
 
@@ -19,7 +20,8 @@ function runStatements(statements: unknown[], ordered: boolean, run: (statement:
     try {
       run(statement, index);
     } catch (error) {
-      if (!(error instanceof MongoCommandError) || error.errorLabels.length > 0) throw error;
+      // Labelled errors (transaction conflicts) and lock waits belong to the whole command.
+      if (!(error instanceof MongoCommandError) || error.errorLabels.length > 0 || error instanceof BlockedByTransactionError) throw error;
       writeErrors.push(error.toWriteError(index));
     }
   });
