@@ -34,6 +34,13 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 /** What the console needs to draw its sign-in page. */
 export const authMethodsSchema = z.object({
   password: z.boolean(),
-  entra: z.object({ enabled: z.boolean(), startUrl: z.string().optional() }),
+  entra: z.object({
+    enabled: z.boolean(),
+    startUrl: z.string().optional(),
+    /** What the Outlook add-in's MSAL (nested app authentication) needs; absent without Entra. */
+    outlookAddin: z
+      .object({ clientId: z.string(), authority: z.string(), scopes: z.array(z.string()) })
+      .optional(),
+  }),
 });
 export type AuthMethods = z.infer<typeof authMethodsSchema>;

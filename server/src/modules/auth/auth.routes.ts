@@ -49,6 +49,14 @@ export const authModule: AppModule = {
         entra: {
           enabled: Boolean(entra?.clientSecret),
           startUrl: entra?.clientSecret ? entraSignInStartPath : undefined,
+          // The add-in signs in with the API's own app registration and asks for our one scope.
+          outlookAddin: entra
+            ? {
+                clientId: entra.clientId,
+                authority: `${entra.authorityUrl}/${entra.tenantId}`,
+                scopes: [`${config.ENTRA_APP_ID_URI ?? `api://${entra.clientId}`}/access_as_user`],
+              }
+            : undefined,
         },
       }),
     );

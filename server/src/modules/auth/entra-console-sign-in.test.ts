@@ -66,6 +66,18 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
     expect(fake.hits.get('token')).toBeGreaterThanOrEqual(1);
   });
 
+  it("tells the Outlook add-in's MSAL which app, authority and scope to use", async () => {
+    const methods = await context.request.get('/api/v1/auth/methods').expect(200);
+    expect(methods.body.entra).toMatchObject({
+      enabled: true,
+      outlookAddin: {
+        clientId: clientId.toLowerCase(),
+        authority: `${fake.url}/${tenant.toLowerCase()}`,
+        scopes: [`api://${clientId.toLowerCase()}/access_as_user`],
+      },
+    });
+  });
+
   it('refuses a forged state', async () => {
     fake.nextUser = fakeEntraUser(tenant, 'Mallory');
     const agent = supertest.agent(context.app);
@@ -94,5 +106,6 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
     await plain.request.get('/auth/entra/start').expect(404);
     const methods = await plain.request.get('/api/v1/auth/methods').expect(200);
     expect(methods.body.entra.enabled).toBe(false);
+    expect(methods.body.entra.outlookAddin).toBeUndefined();
   });
 });
