@@ -1,3 +1,4 @@
+import { runDatabaseBenchmarks } from '../../server/src/db/database-bench';
 import { connectTestDatabase } from '../../server/src/db/test-database';
 import { outlookBenchRows } from '../outlook/outlook-benchmarks';
 import { runSyncBenchmarks } from '../sync/sync-bench';
@@ -28,6 +29,10 @@ async function withDatabase(run: () => Promise<BenchRow[]>): Promise<BenchRow[]>
 }
 
 const suites: Suite[] = [
+  {
+    name: 'database',
+    run: () => withDatabase(() => runDatabaseBenchmarks(quick ? { documents: 1000, operations: 100 } : {})),
+  },
   { name: 'api', run: () => withDatabase(() => runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 })) },
   {
     name: 'sync',
