@@ -43,7 +43,7 @@ function printWelcome(url: string, demo: Awaited<ReturnType<typeof seedDemoCompa
     `  inbox-crm is running at ${url}`,
     `    console          ${url}/`,
     `    API docs         ${url}/api/docs  (OpenAPI: ${url}/api/v1/openapi.json)`,
-    `    Outlook add-in   ${url}/addins/outlook/manifest.xml`,
+    `    Outlook pane     ${url}/addins/outlook/taskpane.html  (manifest: see outlook-addin/README.md)`,
     `    Thunderbird      ${url}/addins/thunderbird/inbox-crm.xpi`,
   ];
   if (demo.credentials.length > 0) {
