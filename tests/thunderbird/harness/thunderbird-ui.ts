@@ -51,13 +51,25 @@ export async function clickMenuOnMessages(
     }
     // Our menus.onShown handler puts the selection count in the titles and refreshes the menu,
     // which rebuilds the items: wait for the rebuilt item before touching it.
+    const isUpdated = (element) => {
+      // Until onShown has run the title still carries the "N" placeholder.
+      const label = element.getAttribute('label') || '';
+      return selected === 1 ? !/\bN\b/.test(label) : label.includes(String(selected));
+    };
     const findItem = () => {
       const candidate = popup.querySelector('#' + itemId);
       if (!candidate || !candidate.isConnected) return null;
-      // Until onShown has run the title still carries the "N" placeholder.
-      const label = candidate.getAttribute('label') || '';
-      const updated = selected === 1 ? !/\bN\b/.test(label) : label.includes(String(selected));
-      return updated ? candidate : null;
+      // Every one of our items must carry its new title: onShown updates them one by one and then
+      // refreshes the menu, which rebuilds them — a click on an element about to go is lost.
+      const ours = [...popup.querySelectorAll('[id^="' + itemId.slice(0, itemId.indexOf('-menuitem-_') + 11) + '"]')]
+        .filter((element) => element.tagName === 'menuitem');
+      return ours.every(isUpdated) ? candidate : null;
+    };
+    const stableItem = async () => {
+      const first = findItem();
+      if (!first) return null;
+      await new Promise((r) => setTimeout(r, 400));
+      return findItem() === first && first.isConnected ? first : null;
     };
     // Retry until the item is found, its submenu (Thunderbird groups an add-on's entries under
     // one menu named after it) is open, and nothing rebuilt it in between.
@@ -68,7 +80,7 @@ export async function clickMenuOnMessages(
         throw new Error('menu item ' + itemId + ' with the selection count could not be clicked');
       }
       await new Promise((r) => setTimeout(r, 50));
-      const item = findItem();
+      const item = await stableItem();
       if (!item) continue;
       const itemPopup = item.parentElement;
       if (itemPopup !== popup) {
