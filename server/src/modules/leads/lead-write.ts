@@ -9,6 +9,7 @@ import {
 } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import { leadReadFilter, leadWriteFilter } from '../access/access-policy';
+import { recordContactChange } from '../contact-sync/contact-change-log';
 import { followRecord } from '../followers/follower.service';
 import { LostReasonModel } from '../lost-reasons/lost-reason.model';
 import { postMessage } from '../messages/message.service';
@@ -251,6 +252,17 @@ export async function writeLead(
     throw new ForbiddenError('Your access level lets you assign leads only to yourself');
 
   await trackLeadChange(actor, before, saved, context);
+  // Address books that sync "contacts of my opportunities" follow who is on which lead: a new or
+  // former customer of a lead, or a new salesperson, is a change of that contact for the feed.
+  const feedPartnerIds = new Set<string>();
+  if (partnerChanged || (!before && saved.partnerId)) {
+    if (saved.partnerId) feedPartnerIds.add(String(saved.partnerId));
+    if (before?.partnerId) feedPartnerIds.add(String(before.partnerId));
+  }
+  if (userChanged && saved.partnerId) feedPartnerIds.add(String(saved.partnerId));
+  for (const partnerId of feedPartnerIds) {
+    await recordContactChange({ partnerId: new Types.ObjectId(partnerId) }, { session });
+  }
   if (saved.userId && (userChanged || !before)) {
     // Followers are partners: a user without one (not linked yet) cannot follow.
     const salesperson = await UserModel.findById(saved.userId, { partnerId: 1 })
