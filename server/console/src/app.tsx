@@ -5,7 +5,9 @@ import { createConsoleApi } from './console-api';
 import { ConsoleContext, useConsole, useTranslate } from './context';
 import { languages, pickLanguage, type Language } from './i18n';
 import { AuditPage } from './pages/audit-page';
+import { ContactPage } from './pages/contact-page';
 import { DashboardPage } from './pages/dashboard-page';
+import { LeadPage } from './pages/lead-page';
 import { ListsPage } from './pages/lists-page';
 import { PipelinePage } from './pages/pipeline-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -59,7 +61,7 @@ function Shell() {
   const t = useTranslate();
   const route = useRoute();
   const links: Array<{ path: string; label: string; visible: boolean; active: Route['page'][] }> = [
-    { path: '/pipeline', label: t('nav.pipeline'), visible: true, active: ['pipeline'] },
+    { path: '/pipeline', label: t('nav.pipeline'), visible: true, active: ['pipeline', 'lead', 'contact'] },
     { path: '/dashboard', label: t('nav.dashboard'), visible: true, active: ['dashboard'] },
     { path: '/teams', label: t('nav.teams'), visible: Boolean(me?.isAdmin || me?.accessLevel === 'manager'), active: ['teams', 'team'] },
     { path: '/users', label: t('nav.users'), visible: Boolean(me?.isAdmin), active: ['users'] },
@@ -148,6 +150,10 @@ function CurrentPage(props: { route: Route }) {
       return <TokensPage />;
     case 'audit':
       return <AuditPage />;
+    case 'lead':
+      return <LeadPage key={route.leadId} leadId={route.leadId} />;
+    case 'contact':
+      return <ContactPage key={route.partnerId} partnerId={route.partnerId} />;
     case 'not-found':
       return <p>404</p>;
   }

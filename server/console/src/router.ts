@@ -11,6 +11,8 @@ export type Route =
   | { page: 'lists'; list: ListKind }
   | { page: 'tokens' }
   | { page: 'audit' }
+  | { page: 'lead'; leadId: string }
+  | { page: 'contact'; partnerId: string }
   | { page: 'not-found' };
 
 export const listKinds = ['tags', 'lost-reasons', 'activity-types', 'stages', 'products'] as const;
@@ -41,6 +43,11 @@ export function parseRoute(pathname: string, search = ''): Route {
       return { page: 'tokens' };
     case 'audit':
       return { page: 'audit' };
+    // The add-ins' "Open in CRM" links: /leads/:id and /contacts/:id (partners).
+    case 'leads':
+      return second ? { page: 'lead', leadId: second } : { page: 'not-found' };
+    case 'contacts':
+      return second ? { page: 'contact', partnerId: second } : { page: 'not-found' };
     default:
       return { page: 'not-found' };
   }
@@ -49,6 +56,14 @@ export function parseRoute(pathname: string, search = ''): Route {
 export function navigate(path: string): void {
   window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+/** onClick of an in-console `<a href>`: client-side navigation, except when the user asks for a new tab. */
+export function followLink(event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const anchor = event.currentTarget as HTMLAnchorElement;
+  event.preventDefault();
+  navigate(anchor.pathname + anchor.search);
 }
 
 export function useRoute(): Route {

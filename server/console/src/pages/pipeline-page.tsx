@@ -10,7 +10,7 @@ import {
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, type FieldErrors } from '../forms';
 import { loadTeams } from '../resources';
-import { navigate } from '../router';
+import { followLink, navigate } from '../router';
 import { Button, FormStatus, Page, formatMoney, useAsync } from '../ui';
 
 /** The team picker shared by the pipeline and the dashboard: the URL's team, else the user's first. */
@@ -118,7 +118,11 @@ function Kanban(props: { team: Team }) {
                   data-card-name={card.name}
                   onDragStart={(event) => event.dataTransfer?.setData('text/plain', card.id)}
                 >
-                  <h3>{card.name}</h3>
+                  <h3>
+                    <a href={`/leads/${encodeURIComponent(card.id)}`} draggable={false} onClick={followLink}>
+                      {card.name}
+                    </a>
+                  </h3>
                   <p>{card.customerName}</p>
                   <p class="card-meta">
                     <span aria-label={`${t('pipeline.priority')}: ${card.priority}`}>{'★'.repeat(Number(card.priority))}</span>
@@ -174,8 +178,9 @@ function Kanban(props: { team: Team }) {
   );
 }
 
-function LostDialog(props: {
-  card: PipelineCard;
+/** Mark lost with a reason and a closing note; also used by the lead page. */
+export function LostDialog(props: {
+  card: { name: string };
   reasons: LostReason[];
   onCancel(): void;
   onConfirm(lostReasonId: string, closingNote: string): void;

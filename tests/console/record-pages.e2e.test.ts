@@ -1,0 +1,349 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { useTestDatabase } from '../../server/src/db/test-database';
+import { MessageModel } from '../../server/src/modules/messages/message.model';
+import { createTestContext, type TestUser } from '../../server/src/test-support/test-context';
+import { describeWithChromium, launchChromium, newIsolatedContext } from '../support/chromium';
+
+/**
+ * The console's record pages in Debian's Chromium against the real server: where the add-ins'
+ * "Open in CRM" links land (/leads/:id, /contacts/:id). Mail HTML in the chatter must never run
+ * anything, notes logged in the page reach the API, and a record the user may not see says so.
+ * Screenshots go to artifacts/screenshots/console/ (ignored by git).
+ */
+const repositoryRoot = path.resolve(__dirname, '..', '..');
+const screenshotDirectory = path.join(repositoryRoot, 'artifacts', 'screenshots', 'console');
+const password = 'record-pages-e2e-password';
+
+/** Every way a mail has tried to run script; each one would set window.__pwned. */
+const hostileMailHtml = [
+  '<p>Safe greeting from the fjord</p>',
+  `<img src=x onerror="window.__pwned='img'">`,
+  `<script>window.__pwned='script'</script>`,
+  `<svg onload="window.__pwned='svg'"><circle r="1"></circle></svg>`,
+  `<a href="javascript:window.__pwned='link'">harmless link text</a>`,
+  `<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>`,
+].join('');
+
+useTestDatabase();
+
+describeWithChromium('console record pages in Chromium', () => {
+  const context = createTestContext();
+  let server: Server;
+  let baseUrl: string;
+  let browser: Browser;
+  let admin: TestUser;
+  let seller: TestUser;
+  let otherSeller: TestUser;
+  let teamId: string;
+  let partnerId: string;
+  let leadId: string;
+
+  const api = async <Body>(
+    user: TestUser,
+    method: 'get' | 'post',
+    url: string,
+    body?: unknown,
+  ): Promise<Body> => {
+    const request = context.request[method](`/api/v1${url}`).set(user.auth);
+    const response = body === undefined ? await request : await request.send(body as object);
+    if (response.status >= 300)
+      throw new Error(
+        `${method.toUpperCase()} ${url} → ${response.status} ${JSON.stringify(response.body)}`,
+      );
+    return response.body as Body;
+  };
+
+  /** Signs in, then follows a link as the add-ins' "Open in CRM" does (a full page load). */
+  async function signIn(page: Page, login: string, landing: string): Promise<void> {
+    await page.goto(`${baseUrl}/`);
+    await page.getByLabel('Login').fill(login);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(`${baseUrl}${landing}`);
+  }
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(repositoryRoot, 'server', 'console', 'dist', 'index.html'))) {
+      throw new Error(
+        'The console is not built: run `npm run build:assets` (npm test does it first)',
+      );
+    }
+    fs.mkdirSync(screenshotDirectory, { recursive: true });
+    admin = await context.createUser({
+      isAdmin: true,
+      accessLevel: 'manager',
+      login: 'record-admin',
+      name: 'Ada Admin',
+      password,
+    });
+    seller = await context.createUser({
+      accessLevel: 'own',
+      login: 'record-seller',
+      name: 'Sol Seller',
+      password,
+    });
+    otherSeller = await context.createUser({
+      accessLevel: 'own',
+      login: 'record-other',
+      name: 'Otto Other',
+      password,
+    });
+
+    const team = await api<{ id: string }>(admin, 'post', '/teams', {
+      name: 'Fjord Sales',
+      members: [{ userId: seller.userId }, { userId: otherSeller.userId }],
+    });
+    teamId = team.id;
+    await api(admin, 'post', '/stages', {
+      name: 'New',
+      sequence: 1,
+      probability: 10,
+      teamIds: [teamId],
+    });
+    await api(admin, 'post', '/stages', {
+      name: 'Won',
+      sequence: 9,
+      probability: 100,
+      isWon: true,
+      teamIds: [teamId],
+    });
+    await api(admin, 'post', '/lost-reasons', { name: 'Too expensive' });
+    const partner = await api<{ id: string }>(admin, 'post', '/partners', {
+      name: 'Ingrid Fjord',
+      email: 'ingrid@fjord-cabins.example',
+      phone: '+47 22 00 00 00',
+      jobPosition: 'Purchasing manager',
+      city: 'Bergen',
+      countryCode: 'NO',
+      userId: seller.userId,
+    });
+    partnerId = partner.id;
+    const lead = await api<{ id: string }>(admin, 'post', '/leads', {
+      type: 'opportunity',
+      name: 'Fjord cabins: 40 saunas',
+      partnerId,
+      userId: seller.userId,
+      teamId,
+      expectedRevenue: 48000,
+      priority: '2',
+    });
+    leadId = lead.id;
+
+    server = context.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  it('renders a hostile mail in the chatter as safe text: nothing runs, nothing dangerous reaches the DOM', async () => {
+    const mail = await api<{ id: string }>(seller, 'post', `/leads/${leadId}/messages`, {
+      kind: 'email',
+      messageId: '<hostile-1@fjord-cabins.example>',
+      subject: 'Re: saunas',
+      bodyHtml: hostileMailHtml,
+      emailFrom: 'Ingrid Fjord <ingrid@fjord-cabins.example>',
+      emailTo: ['sol@inbox-crm.example'],
+    });
+    // The server sanitizes on write; store the raw payload behind its back so the page's own
+    // sanitizer is what stands between the mail and the browser.
+    await MessageModel.updateOne({ _id: mail.id }, { $set: { bodyHtml: hostileMailHtml } });
+
+    const { context: browserContext, remoteRequests } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(page, 'record-seller', `/leads/${leadId}`);
+    await page.getByRole('heading', { name: 'Fjord cabins: 40 saunas' }).waitFor();
+    const body = page.locator(`[data-message-id="${mail.id}"] .mail-body`);
+    await body.getByText('Safe greeting from the fjord').waitFor();
+    await body.getByText('harmless link text').waitFor();
+    // Give a late onerror/onload the chance to fire before asserting it did not.
+    await page.waitForTimeout(300);
+
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await body.locator('script, iframe, svg, [onerror], [onload], a[href^="javascript"]').count(),
+    ).toBe(0);
+    expect(
+      await body
+        .locator('img')
+        .evaluateAll((images) => images.map((image) => image.getAttribute('src'))),
+    ).toEqual([null]);
+
+    // The record's fields, with names resolved rather than ids.
+    const fields = page.locator('.record-fields');
+    await fields.getByRole('link', { name: 'Ingrid Fjord' }).waitFor();
+    await fields.getByText('Sol Seller').waitFor();
+    await fields.getByText('Fjord Sales').waitFor();
+    await fields.getByText('New', { exact: true }).waitFor();
+    expect(await page.getByTestId('lead-status').textContent()).toBe('In progress');
+    expect(pageErrors).toEqual([]);
+    expect(remoteRequests).toEqual([]);
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'lead-page.png'),
+      fullPage: true,
+    });
+    await browserContext.close();
+  });
+
+  it('logs a note from the lead page that the API reads back, and refuses an empty one', async () => {
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    await signIn(page, 'record-seller', `/leads/${leadId}`);
+    await page.getByRole('heading', { name: 'Fjord cabins: 40 saunas' }).waitFor();
+
+    await page.getByRole('button', { name: 'Log note' }).click();
+    await page.getByText('must not be empty').waitFor();
+
+    await page
+      .getByLabel('Note', { exact: true })
+      .fill('Called Ingrid <b>today</b>.\nShe wants a demo & a quote.');
+    await page.getByRole('button', { name: 'Log note' }).click();
+    await page.getByText('Note logged.').waitFor();
+    await page.getByTestId('chatter').getByText('She wants a demo & a quote.').waitFor();
+
+    const chatter = await api<{
+      items: Array<{ kind: string; bodyHtml: string; authorUserId?: string }>;
+    }>(seller, 'get', `/leads/${leadId}/messages`);
+    const note = chatter.items.find((message) => message.kind === 'note');
+    expect(note?.authorUserId).toBe(seller.userId);
+    // Typed text stays text: the angle brackets were escaped, not turned into markup.
+    expect(note?.bodyHtml).toContain('Called Ingrid &lt;b&gt;today&lt;/b&gt;.');
+    expect(note?.bodyHtml).toContain('She wants a demo &amp; a quote.');
+    await browserContext.close();
+  });
+
+  it('marks the lead won, lost with a reason, and restores it; tracked changes show as text', async () => {
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    await signIn(page, 'record-seller', `/leads/${leadId}`);
+    await page.getByRole('heading', { name: 'Fjord cabins: 40 saunas' }).waitFor();
+
+    await page.getByRole('button', { name: 'Mark won' }).click();
+    await page.getByText('Marked won.').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="lead-status"]')?.textContent === 'Won',
+    );
+    expect(
+      await api<{ wonStatus: string; probability: number }>(admin, 'get', `/leads/${leadId}`),
+    ).toMatchObject({ wonStatus: 'won', probability: 100 });
+    // The stage change arrives in the chatter as "Stage: New → Won", plain text.
+    await page
+      .getByTestId('chatter')
+      .locator('.tracking-list li', { hasText: '→ Won' })
+      .first()
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Mark lost' }).click();
+    await page.getByLabel('Lost reason').selectOption({ label: 'Too expensive' });
+    await page.getByLabel('Closing note').fill('Budget cut.');
+    await page.getByRole('dialog').getByRole('button', { name: 'Mark lost' }).click();
+    await page.getByText('Marked lost.').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="lead-status"]')?.textContent === 'Lost',
+    );
+    await page.locator('.record-fields').getByText('Lost (Too expensive)').waitFor();
+    expect(
+      await api<{ active: boolean; wonStatus: string }>(admin, 'get', `/leads/${leadId}`),
+    ).toMatchObject({ active: false, wonStatus: 'lost' });
+
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.getByText('Restored.').waitFor();
+    await page.getByRole('button', { name: 'Mark lost' }).waitFor();
+    expect(await api<{ active: boolean }>(admin, 'get', `/leads/${leadId}`)).toMatchObject({
+      active: true,
+    });
+    await browserContext.close();
+  });
+
+  it("tells an own-leads user that a colleague's lead and contact are not found or not visible", async () => {
+    const direct = await context.request.get(`/api/v1/leads/${leadId}`).set(otherSeller.auth);
+    expect(direct.status).toBe(404);
+
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    await signIn(page, 'record-other', `/leads/${leadId}`);
+    await page.getByTestId('record-not-found').waitFor();
+    expect(await page.getByTestId('record-not-found').textContent()).toBe(
+      'This record does not exist or is not visible to you.',
+    );
+    expect(await page.getByText('Fjord cabins: 40 saunas').count()).toBe(0);
+    expect(await page.getByTestId('chatter').count()).toBe(0);
+
+    const contact = await context.request
+      .get(`/api/v1/partners/${partnerId}`)
+      .set(otherSeller.auth);
+    await page.goto(`${baseUrl}/contacts/${partnerId}`);
+    if (contact.status === 404) {
+      await page.getByTestId('record-not-found').waitFor();
+    } else {
+      // Contacts may be shared more widely than leads; then the colleague's opportunity stays hidden.
+      await page.getByRole('heading', { name: 'Ingrid Fjord' }).waitFor();
+      await page.getByText('No open opportunities.').waitFor();
+    }
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'record-not-visible.png'),
+      fullPage: true,
+    });
+    await browserContext.close();
+  });
+
+  it('opens the contact page with its open opportunities and logs a note there; kanban cards link to the lead', async () => {
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    // The first lead was won by the previous test: only this one is still open.
+    await api(admin, 'post', '/leads', {
+      type: 'opportunity',
+      name: 'Fjord cabins: sauna service',
+      partnerId,
+      userId: seller.userId,
+      teamId,
+      expectedRevenue: 6000,
+    });
+    await signIn(page, 'record-seller', `/pipeline?team=${teamId}`);
+    await page.getByRole('link', { name: 'Fjord cabins: 40 saunas' }).click();
+    await page.getByRole('heading', { name: 'Fjord cabins: 40 saunas' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/leads/${leadId}`);
+
+    await page.locator('.record-fields').getByRole('link', { name: 'Ingrid Fjord' }).click();
+    await page.getByRole('heading', { name: 'Ingrid Fjord' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/contacts/${partnerId}`);
+    await page.getByText('ingrid@fjord-cabins.example').waitFor();
+    await page.getByText('Purchasing manager').waitFor();
+    const opportunities = page.getByTestId('contact-opportunities');
+    await opportunities.getByRole('link', { name: 'Fjord cabins: sauna service' }).waitFor();
+    expect(await opportunities.getByRole('link').allTextContents()).toEqual([
+      'Fjord cabins: sauna service',
+    ]);
+
+    await page.getByLabel('Note', { exact: true }).fill('Prefers calls after 14:00.');
+    await page.getByRole('button', { name: 'Log note' }).click();
+    await page.getByTestId('chatter').getByText('Prefers calls after 14:00.').waitFor();
+    const chatter = await api<{ items: Array<{ kind: string; bodyHtml: string }> }>(
+      seller,
+      'get',
+      `/partners/${partnerId}/messages`,
+    );
+    expect(
+      chatter.items.some(
+        (message) =>
+          message.kind === 'note' && message.bodyHtml.includes('Prefers calls after 14:00.'),
+      ),
+    ).toBe(true);
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'contact-page.png'),
+      fullPage: true,
+    });
+    await browserContext.close();
+  });
+});
