@@ -18,6 +18,7 @@ import { teamsModule } from './teams/team.routes';
 import { leadsModule } from './leads/lead.routes';
 import { pipelineModule } from './pipeline/pipeline.routes';
 import { quotationsModule } from './quotations/quotations.routes';
+import { graphContactSyncModule } from './graph-contact-sync/graph-contact-sync.routes';
 import { staticAssetsModule } from './static-assets/static-assets.module';
 
 /** Every feature of the server, in installation order (authentication first). One line each. */
@@ -41,6 +42,7 @@ export const appModules: AppModule[] = [
   leadsModule,
   pipelineModule,
   quotationsModule,
+  graphContactSyncModule,
   // Last: serves the console (with its client-side routes) and the add-in assets.
   staticAssetsModule,
 ];

@@ -21,3 +21,4 @@ export * from './team.schemas';
 export * from './partner.schemas';
 export * from './lead.schemas';
 export * from './pipeline.schemas';
+export * from './graph-contact-sync.schemas';

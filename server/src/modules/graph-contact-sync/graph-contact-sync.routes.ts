@@ -1,0 +1,83 @@
+import { outlookSyncConsentBodySchema, outlookSyncStatusSchema } from '@inbox-crm/shared/schemas';
+import type { AppModule } from '../app-module';
+import { entraSettingsFrom } from '../auth/entra-settings';
+import {
+  OutlookContactSyncService,
+  type OutlookContactSyncOptions,
+} from './graph-contact-sync.service';
+import { MsalGraphTokenSource } from './graph-token-source';
+
+const tag = 'Outlook contact sync';
+
+/** Tests pass the fake Graph's URL; production uses Graph's and the Entra configuration. */
+export type GraphContactSyncModuleOptions = Partial<Omit<OutlookContactSyncOptions, 'logger'>>;
+
+export function createGraphContactSyncModule(
+  overrides: GraphContactSyncModuleOptions = {},
+): AppModule {
+  return {
+    name: 'graph-contact-sync',
+    registerRoutes(router, { config, logger }) {
+      const entra = entraSettingsFrom(config);
+      const tokenSource =
+        'tokenSource' in overrides
+          ? overrides.tokenSource
+          : entra?.clientSecret
+            ? new MsalGraphTokenSource(entra)
+            : undefined;
+      const service = new OutlookContactSyncService({ ...overrides, tokenSource, logger });
+      const statusResponse = { description: 'Sync status', schema: outlookSyncStatusSchema };
+      const errors = {
+        409: { description: 'Not enabled, or consent needed again (`details.reason`)' },
+        503: { description: 'Microsoft Entra ID not configured, or Entra/Graph unreachable' },
+      };
+      router.add(
+        {
+          method: 'get',
+          path: '/outlook-sync/status',
+          summary: 'My Outlook contact sync: enabled, last sync, last error, counts',
+          tag,
+          responses: { 200: statusResponse },
+        },
+        ({ actor }) => service.status(actor),
+      );
+      router.add(
+        {
+          method: 'post',
+          path: '/outlook-sync/consent',
+          summary: 'Enable syncing my CRM contacts with a "CRM" contact folder in my mailbox',
+          description:
+            'Carries my Entra access token for this API; the server exchanges it On-Behalf-Of for Microsoft Graph Contacts.ReadWrite and creates the folder when missing.',
+          tag,
+          body: outlookSyncConsentBodySchema,
+          responses: { 200: statusResponse, ...errors },
+        },
+        ({ actor, body }) => service.consent(actor, body.accessToken),
+      );
+      router.add(
+        {
+          method: 'delete',
+          path: '/outlook-sync/consent',
+          summary: 'Disable my Outlook contact sync (the folder and its contacts stay in Outlook)',
+          tag,
+          responses: { 200: statusResponse },
+        },
+        ({ actor }) => service.disable(actor),
+      );
+      router.add(
+        {
+          method: 'post',
+          path: '/outlook-sync/run',
+          summary: 'Sync my Outlook contact folder with the CRM now',
+          description:
+            'Two-way, with the same merge and conflict rule as the add-ins’ sync. A run already in progress is joined.',
+          tag,
+          responses: { 200: statusResponse, ...errors },
+        },
+        ({ actor }) => service.run(actor),
+      );
+    },
+  };
+}
+
+export const graphContactSyncModule = createGraphContactSyncModule();

@@ -1,0 +1,289 @@
+import { ApiError } from '@inbox-crm/shared/api';
+import { ContactSyncEngine, type ContactSyncTransport } from '@inbox-crm/shared/contacts';
+import {
+  contactSyncPushBodySchema,
+  outlookSyncFolderName,
+  type OutlookSyncRunSummary,
+  type OutlookSyncStatus,
+} from '@inbox-crm/shared/schemas';
+import { Types } from 'mongoose';
+import { AppError } from '../../errors/app-error';
+import type { Actor } from '../../http/actor';
+import type { Logger } from '../../logger';
+import { applyClientChanges, readContactFeed } from '../contact-sync/contact-sync.service';
+import { GraphClient, GraphError } from './graph-client';
+import { GraphContactHost, MongoKeyValueStorage } from './graph-contact-host';
+import {
+  OutlookContactMirrorModel,
+  OutlookSyncAccountModel,
+  type OutlookSyncAccountRecord,
+} from './graph-contact-sync.model';
+import type { GraphTokenSource } from './graph-token-source';
+
+export interface OutlookContactSyncOptions {
+  /** Undefined when Microsoft Entra ID is not configured: every call answers 503. */
+  tokenSource: GraphTokenSource | undefined;
+  graphBaseUrl?: string;
+  graphTimeoutMs?: number;
+  deltaPageSize?: number;
+  logger?: Logger;
+}
+
+const engineStorageKey = 'outlook-graph';
+
+/**
+ * Server-side Outlook contact sync (issue #6): the shared ContactSyncEngine, unchanged, between
+ * the user's "CRM" contact folder (Graph host adapter) and the CRM's own sync protocol, called
+ * in-process with the user as actor, so the same merge and conflict rules apply.
+ */
+export class OutlookContactSyncService {
+  /** One run per user at a time (Graph allows 4 concurrent requests per mailbox). */
+  readonly #running = new Map<string, Promise<OutlookSyncStatus>>();
+
+  constructor(private readonly options: OutlookContactSyncOptions) {}
+
+  async status(actor: Actor): Promise<OutlookSyncStatus> {
+    const account = await OutlookSyncAccountModel.findOne({ userId: userKey(actor) }).lean();
+    return this.#statusFrom(actor.userId, account);
+  }
+
+  /** Enable the sync: exchange the user's token (OBO), make sure the folder exists. */
+  async consent(actor: Actor, accessToken: string): Promise<OutlookSyncStatus> {
+    const tokenSource = this.#tokenSource();
+    await tokenSource.exchange(actor.userId, accessToken);
+    const graph = this.#graph(actor.userId, tokenSource);
+    const account = await OutlookSyncAccountModel.findOne({ userId: userKey(actor) }).lean();
+    let folderId: string;
+    try {
+      folderId = await this.#ensureFolder(graph, actor.userId, account?.folderId ?? undefined);
+    } catch (error) {
+      const failure = asAppError(error);
+      throw failure.code === 'internal' ? error : failure;
+    }
+    const updated = await OutlookSyncAccountModel.findOneAndUpdate(
+      { userId: userKey(actor) },
+      { $set: { enabled: true, consentedAt: new Date(), folderId } },
+      { upsert: true, new: true },
+    ).lean();
+    return this.#statusFrom(actor.userId, updated);
+  }
+
+  /** Stop syncing and forget the Graph tokens (the folder and the engine's links stay). */
+  async disable(actor: Actor): Promise<OutlookSyncStatus> {
+    const updated = await OutlookSyncAccountModel.findOneAndUpdate(
+      { userId: userKey(actor) },
+      { $set: { enabled: false, tokenCache: null } },
+      { new: true },
+    ).lean();
+    return this.#statusFrom(actor.userId, updated);
+  }
+
+  /** Run a sync now (joins the running one, if any). */
+  run(actor: Actor): Promise<OutlookSyncStatus> {
+    const running = this.#running.get(actor.userId);
+    if (running) return running;
+    const next = this.#runOnce(actor).finally(() => this.#running.delete(actor.userId));
+    this.#running.set(actor.userId, next);
+    return next;
+  }
+
+  async #runOnce(actor: Actor): Promise<OutlookSyncStatus> {
+    const tokenSource = this.#tokenSource();
+    const userId = userKey(actor);
+    const account = await OutlookSyncAccountModel.findOne({ userId }).lean();
+    if (!account?.enabled) {
+      throw new AppError('conflict', 'Outlook contact sync is not enabled: give consent first', {
+        reason: 'not_enabled',
+      });
+    }
+    const startedAt = new Date();
+    await OutlookSyncAccountModel.updateOne({ userId }, { $set: { lastRunAt: startedAt } });
+    try {
+      const summary = await this.#sync(actor, tokenSource, account);
+      const contactCount = await OutlookContactMirrorModel.countDocuments({ userId });
+      const updated = await OutlookSyncAccountModel.findOneAndUpdate(
+        { userId },
+        {
+          $set: { lastSuccessAt: new Date(), lastError: null, lastSummary: summary, contactCount },
+        },
+        { new: true },
+      ).lean();
+      return this.#statusFrom(actor.userId, updated);
+    } catch (error) {
+      const failure = asAppError(error);
+      await OutlookSyncAccountModel.updateOne(
+        { userId },
+        { $set: { lastError: { code: failure.code, message: failure.message, at: new Date() } } },
+      );
+      this.options.logger?.warn(
+        { userId: actor.userId, code: failure.code, status: (error as GraphError).status },
+        'outlook contact sync failed',
+      );
+      // Unexpected errors go on as they are: the error middleware logs them in full.
+      throw failure.code === 'internal' ? error : failure;
+    }
+  }
+
+  async #sync(
+    actor: Actor,
+    tokenSource: GraphTokenSource,
+    account: OutlookSyncAccountRecord,
+  ): Promise<OutlookSyncRunSummary> {
+    const graph = this.#graph(actor.userId, tokenSource);
+    const storage = new MongoKeyValueStorage(actor.userId);
+    let deltaLink = account.deltaLink ?? undefined;
+    const folderId = await this.#ensureFolder(graph, actor.userId, account.folderId ?? undefined);
+    if (folderId !== account.folderId) {
+      // The folder was deleted in Outlook: start over as a first sync (links by CRM id and
+      // e-mail, never deletes in the CRM because the folder disappeared).
+      deltaLink = undefined;
+      await OutlookContactMirrorModel.deleteMany({ userId: userKey(actor) });
+      await storage.clear();
+    }
+    const host = new GraphContactHost(graph, actor.userId, folderId);
+    const refreshed = await host.refresh(deltaLink);
+    // Stored before the engine runs: the mirror holds this round; our writes land in the next.
+    await OutlookSyncAccountModel.updateOne(
+      { userId: userKey(actor) },
+      { $set: { folderId, deltaLink: refreshed.deltaLink } },
+    );
+    const engine = new ContactSyncEngine({
+      host,
+      transport: crmTransport(actor),
+      storage,
+      storageKey: engineStorageKey,
+      hostKind: 'outlook',
+      device: 'Outlook (Microsoft Graph)',
+    });
+    const summary = await engine.sync();
+    return {
+      pushed: summary.pushed,
+      pulled: summary.pulled,
+      outlookCreated: summary.hostCreated,
+      outlookUpdated: summary.hostUpdated,
+      outlookDeleted: summary.hostDeleted,
+      conflicts: summary.conflicts.length,
+      rejected: summary.rejected.length,
+      fullResync: summary.fullResync,
+      graphResync: refreshed.fullResync && deltaLink !== undefined,
+    };
+  }
+
+  async #ensureFolder(
+    graph: GraphClient,
+    userId: string,
+    known: string | undefined,
+  ): Promise<string> {
+    if (known) {
+      if (await graph.getFolder(known)) return known;
+    }
+    const existing = await graph.findFolder(outlookSyncFolderName);
+    if (existing) return existing.id;
+    const created = await graph.createFolder(outlookSyncFolderName);
+    this.options.logger?.info({ userId }, 'outlook contact folder created');
+    return created.id;
+  }
+
+  #graph(userId: string, tokenSource: GraphTokenSource): GraphClient {
+    let token: Promise<string> | undefined;
+    return new GraphClient({
+      baseUrl: this.options.graphBaseUrl,
+      timeoutMs: this.options.graphTimeoutMs,
+      deltaPageSize: this.options.deltaPageSize,
+      // One token per run (an hour's lifetime outlasts it); a failed fetch is not kept.
+      accessToken: () => {
+        token ??= tokenSource.accessToken(userId).catch((error: unknown) => {
+          token = undefined;
+          throw error;
+        });
+        return token;
+      },
+    });
+  }
+
+  #tokenSource(): GraphTokenSource {
+    if (!this.options.tokenSource) {
+      throw new AppError(
+        'service_unavailable',
+        'Outlook contact sync is not available: this server has no Microsoft Entra ID configured',
+        { reason: 'entra_not_configured' },
+      );
+    }
+    return this.options.tokenSource;
+  }
+
+  #statusFrom(userId: string, account: OutlookSyncAccountRecord | null): OutlookSyncStatus {
+    return {
+      available: this.options.tokenSource !== undefined,
+      enabled: account?.enabled ?? false,
+      folderName: outlookSyncFolderName,
+      consentedAt: iso(account?.consentedAt),
+      lastRunAt: iso(account?.lastRunAt),
+      lastSuccessAt: iso(account?.lastSuccessAt),
+      lastError: account?.lastError
+        ? {
+            code: account.lastError.code,
+            message: account.lastError.message,
+            at: account.lastError.at.toISOString(),
+          }
+        : null,
+      lastSummary: account?.lastSummary ?? null,
+      contactCount: account?.contactCount ?? 0,
+      running: this.#running.has(userId),
+    };
+  }
+}
+
+/** The CRM side: the sync protocol's service calls, as the user (410 as the engine expects it). */
+function crmTransport(actor: Actor): ContactSyncTransport {
+  return {
+    async pullContacts(query) {
+      try {
+        return await readContactFeed(actor, {
+          token: query.token,
+          limit: Number(query.limit ?? 500),
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'gone') {
+          throw new ApiError({
+            status: 410,
+            code: 'gone',
+            message: error.message,
+            details: error.details,
+          });
+        }
+        throw error;
+      }
+    },
+    pushContacts: (body) => applyClientChanges(actor, contactSyncPushBodySchema.parse(body)),
+  };
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof GraphError) {
+    if (error.status === 401 || error.status === 403) {
+      return new AppError(
+        'conflict',
+        'Microsoft Graph refused access to your contacts: give consent again',
+        {
+          reason: 'consent_required',
+          graphError: error.code,
+        },
+      );
+    }
+    return new AppError('service_unavailable', `Microsoft Graph: ${error.message}`, {
+      graphStatus: error.status,
+      graphError: error.code,
+    });
+  }
+  return new AppError('internal', 'Outlook contact sync failed unexpectedly');
+}
+
+function userKey(actor: Actor): Types.ObjectId {
+  return new Types.ObjectId(actor.userId);
+}
+
+function iso(date: Date | null | undefined): string | null {
+  return date ? new Date(date).toISOString() : null;
+}
