@@ -133,6 +133,15 @@ describeWithChromium('console record pages in Chromium', () => {
       priority: '2',
     });
     leadId = lead.id;
+    // Stays open all along; the first one is won on the way.
+    await api(admin, 'post', '/leads', {
+      type: 'opportunity',
+      name: 'Fjord cabins: sauna service',
+      partnerId,
+      userId: seller.userId,
+      teamId,
+      expectedRevenue: 6000,
+    });
 
     server = context.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -266,7 +275,48 @@ describeWithChromium('console record pages in Chromium', () => {
     await browserContext.close();
   });
 
-  it("tells an own-leads user that a colleague's lead and contact are not found or not visible", async () => {
+  it('lists the activities and attachments of the lead; a download link serves the file to the signed-in user', async () => {
+    const upload = await context.request
+      .post(`/api/v1/leads/${leadId}/attachments`)
+      .set(seller.auth)
+      .attach('file', Buffer.from('40 saunas, delivery in May'), {
+        filename: 'sauna-quote.txt',
+        contentType: 'text/plain',
+      });
+    expect(upload.status).toBe(201);
+    await api(seller, 'post', `/leads/${leadId}/messages`, {
+      kind: 'email',
+      messageId: '<quote-1@fjord-cabins.example>',
+      subject: 'Our quote',
+      bodyHtml: '<p>Quote attached.</p>',
+      emailFrom: 'ingrid@fjord-cabins.example',
+      attachmentIds: [upload.body.id],
+    });
+    await api(seller, 'post', '/activities', {
+      resModel: 'lead',
+      resId: leadId,
+      summary: 'Call Ingrid about the demo',
+      dateDeadline: '2099-01-15',
+    });
+
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    await signIn(page, 'record-seller', `/leads/${leadId}`);
+    await page.getByText('Call Ingrid about the demo').waitFor();
+    const download = page
+      .getByRole('region', { name: 'Attachments' })
+      .getByRole('link', { name: 'sauna-quote.txt' });
+    await download.waitFor();
+    // The same file is linked from the mail that carried it.
+    await page.getByTestId('chatter').getByRole('link', { name: 'sauna-quote.txt' }).waitFor();
+    const href = (await download.getAttribute('href')) ?? '';
+    expect(href).toBe(`/api/v1/attachments/${upload.body.id}/content`);
+    const content = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    expect(content).toBe('40 saunas, delivery in May');
+    await browserContext.close();
+  });
+
+  it("tells an own-leads user that a colleague's lead is not found or not visible, and shows none of their opportunities on a contact", async () => {
     const direct = await context.request.get(`/api/v1/leads/${leadId}`).set(otherSeller.auth);
     expect(direct.status).toBe(404);
 
@@ -280,17 +330,16 @@ describeWithChromium('console record pages in Chromium', () => {
     expect(await page.getByText('Fjord cabins: 40 saunas').count()).toBe(0);
     expect(await page.getByTestId('chatter').count()).toBe(0);
 
+    // Contacts are shared by every user (as in Odoo); the colleague's opportunities on them are not.
     const contact = await context.request
       .get(`/api/v1/partners/${partnerId}`)
       .set(otherSeller.auth);
+    expect(contact.status).toBe(200);
     await page.goto(`${baseUrl}/contacts/${partnerId}`);
-    if (contact.status === 404) {
-      await page.getByTestId('record-not-found').waitFor();
-    } else {
-      // Contacts may be shared more widely than leads; then the colleague's opportunity stays hidden.
-      await page.getByRole('heading', { name: 'Ingrid Fjord' }).waitFor();
-      await page.getByText('No open opportunities.').waitFor();
-    }
+    await page.getByRole('heading', { name: 'Ingrid Fjord' }).waitFor();
+    await page.getByText('No open opportunities.').waitFor();
+    await page.goto(`${baseUrl}/contacts/6650f0c2a1b2c3d4e5f60719`);
+    await page.getByTestId('record-not-found').waitFor();
     await page.screenshot({
       path: path.join(screenshotDirectory, 'record-not-visible.png'),
       fullPage: true,
@@ -301,15 +350,6 @@ describeWithChromium('console record pages in Chromium', () => {
   it('opens the contact page with its open opportunities and logs a note there; kanban cards link to the lead', async () => {
     const { context: browserContext } = await newIsolatedContext(browser);
     const page = await browserContext.newPage();
-    // The first lead was won by the previous test: only this one is still open.
-    await api(admin, 'post', '/leads', {
-      type: 'opportunity',
-      name: 'Fjord cabins: sauna service',
-      partnerId,
-      userId: seller.userId,
-      teamId,
-      expectedRevenue: 6000,
-    });
     await signIn(page, 'record-seller', `/pipeline?team=${teamId}`);
     await page.getByRole('link', { name: 'Fjord cabins: 40 saunas' }).click();
     await page.getByRole('heading', { name: 'Fjord cabins: 40 saunas' }).waitFor();
@@ -320,6 +360,7 @@ describeWithChromium('console record pages in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe(`/contacts/${partnerId}`);
     await page.getByText('ingrid@fjord-cabins.example').waitFor();
     await page.getByText('Purchasing manager').waitFor();
+    // The first lead was won by an earlier test: only the other one is still open.
     const opportunities = page.getByTestId('contact-opportunities');
     await opportunities.getByRole('link', { name: 'Fjord cabins: sauna service' }).waitFor();
     expect(await opportunities.getByRole('link').allTextContents()).toEqual([

@@ -229,7 +229,9 @@ function ChatterMessage(props: { message: MessageDto; attachments: AttachmentDto
   return (
     <li class={`message message-${message.kind}`} data-message-id={message.id}>
       <header class="message-header">
-        <strong>{message.authorName || message.emailFrom || '—'}</strong>
+        {message.authorName || message.emailFrom ? (
+          <strong>{message.authorName || message.emailFrom}</strong>
+        ) : null}
         <span class="message-kind">{t(`chatter.kind.${message.kind}`)}</span>
         <time dateTime={message.date}>{formatDateTime(message.date, language)}</time>
       </header>
