@@ -657,6 +657,19 @@ const rows: MatrixRow[] = [
     request: () => ({ method: 'get', url: '/sync/contacts/settings' }),
     expected: everyone(200),
   },
+  // --- Outlook contact sync through Graph: per user, open to every level (no Entra here → 503)
+  {
+    route: 'GET /outlook-sync/status',
+    action: 'read my Outlook sync status',
+    request: () => ({ method: 'get', url: '/outlook-sync/status' }),
+    expected: everyone(200),
+  },
+  {
+    route: 'POST /outlook-sync/run',
+    action: 'run my Outlook sync (Entra not configured)',
+    request: () => ({ method: 'post', url: '/outlook-sync/run' }),
+    expected: everyone(503),
+  },
   // --- leads: lists with every filter and sort never show or count the colleague's leads to `own`
   ...[
     ['', 'list leads'],
@@ -1234,6 +1247,10 @@ const rows: MatrixRow[] = [
 
 /** Registered routes that are not rows above, each with the reason and where it is tested. */
 const coveredElsewhere: Record<string, string> = {
+  'POST /outlook-sync/consent':
+    'per-user consent (open to every level; needs Entra); graph-contact-sync.routes.test.ts',
+  'DELETE /outlook-sync/consent':
+    'per-user: disables only the caller’s own Outlook sync; graph-contact-sync.routes.test.ts',
   'GET /auth/methods': 'public (route-guard allow-list)',
   'GET /auth/csrf': 'public (route-guard allow-list); console-session.test.ts',
   'POST /auth/login': 'public (route-guard allow-list); console-session.test.ts',

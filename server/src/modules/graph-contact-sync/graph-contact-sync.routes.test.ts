@@ -53,7 +53,14 @@ afterAll(async () => {
   await entra.stop();
 });
 
+/** A JWT-shaped Entra access token of the user `oid` (the fake Entra reads `oid` to pick the mailbox). */
+function entraTokenFor(oid: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part({ oid, nonce: Math.random() })}.c2lnbmF0dXJl`;
+}
+
 interface Outlook {
+  oid: string;
   user: TestUser;
   mailbox: FakeMailbox;
   folderId: string;
@@ -63,17 +70,18 @@ interface Outlook {
 async function enabledUser(): Promise<Outlook> {
   const user = await context.createUser({ accessLevel: 'own' });
   userCounter += 1;
-  const assertion = `entra-access-token-of-user-${userCounter}-${user.userId}`;
+  const oid = `00000000-0000-4000-8000-${String(userCounter).padStart(12, '0')}`;
+  const assertion = entraTokenFor(oid);
   const response = await context.request
     .post('/api/v1/outlook-sync/consent')
     .set(user.auth)
     .send({ accessToken: assertion });
   expect(response.status).toBe(200);
   expect(response.body).toMatchObject({ available: true, enabled: true, folderName: 'CRM' });
-  const mailbox = graph.mailbox(assertion);
+  const mailbox = graph.mailbox(oid);
   const folder = mailbox.folderByName('CRM');
   expect(folder).toBeDefined();
-  return { user, mailbox, folderId: folder!.id };
+  return { oid, user, mailbox, folderId: folder!.id };
 }
 
 async function run(user: TestUser): Promise<OutlookSyncStatus> {
@@ -328,5 +336,56 @@ describe('Outlook contact sync through Microsoft Graph', () => {
     const status = await context.request.get('/api/v1/outlook-sync/status').set(user.auth);
     expect(status.body.lastError).toMatchObject({ code: 'conflict' });
     expect(status.body.lastSuccessAt).not.toBeNull();
+  });
+
+  it('stops on disable, and a consent later resumes without duplicates', async () => {
+    const { oid, user, mailbox, folderId } = await enabledUser();
+    await createCrmContact(user, { name: 'Paused Contact', email: 'paused@example.com' });
+    await run(user);
+    const disabled = await context.request.delete('/api/v1/outlook-sync/consent').set(user.auth);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ enabled: false });
+    const refused = await context.request.post('/api/v1/outlook-sync/run').set(user.auth);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.reason).toBe('not_enabled');
+
+    const contact = mailbox.contactsIn(folderId)[0]!;
+    mailbox.userEdits(contact.id, { jobTitle: 'Edited while paused' });
+    const again = await context.request
+      .post('/api/v1/outlook-sync/consent')
+      .set(user.auth)
+      .send({ accessToken: entraTokenFor(oid) }); // a new token of the same user
+    expect(again.status).toBe(200);
+    expect(again.body.enabled).toBe(true);
+    await run(user);
+    expect(mailbox.folderByName('CRM')!.id).toBe(folderId);
+    expect(mailbox.contactsIn(folderId)).toHaveLength(1);
+    const crm = await crmContactsOf(user);
+    expect(crm.map((partner) => [partner.name, partner.jobPosition])).toEqual([
+      ['Paused Contact', 'Edited while paused'],
+    ]);
+  });
+
+  it('starts over as a first sync when the folder is deleted in Outlook, deleting nothing in the CRM', async () => {
+    const { user, mailbox, folderId } = await enabledUser();
+    await createCrmContact(user, { name: 'Survivor One', email: 'one@example.com' });
+    await createCrmContact(user, { name: 'Survivor Two', email: 'two@example.com' });
+    await run(user);
+    mailbox.userDeletesFolder(folderId);
+
+    const status = await run(user);
+    expect(status.lastError).toBeNull();
+    expect((await crmContactsOf(user)).map((partner) => partner.name)).toEqual([
+      'Survivor One',
+      'Survivor Two',
+    ]);
+    const recreated = mailbox.folderByName('CRM')!;
+    expect(recreated.id).not.toBe(folderId);
+    expect(
+      mailbox
+        .contactsIn(recreated.id)
+        .map((contact) => contact.displayName)
+        .sort(),
+    ).toEqual(['Survivor One', 'Survivor Two']);
   });
 });
