@@ -159,6 +159,11 @@ const en = {
   'contact.jobPosition': 'Job position',
   'contact.opportunities': 'Open opportunities',
   'contact.noOpportunities': 'No open opportunities.',
+  'contact.phoneKind.work': 'work',
+  'contact.phoneKind.mobile': 'mobile',
+  'contact.phoneKind.home': 'home',
+  'contact.phoneKind.fax': 'fax',
+  'contact.phoneKind.other': 'other',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -317,6 +322,11 @@ const zhCN: Messages = {
   'contact.jobPosition': '职位',
   'contact.opportunities': '进行中的商机',
   'contact.noOpportunities': '没有进行中的商机。',
+  'contact.phoneKind.work': '工作',
+  'contact.phoneKind.mobile': '手机',
+  'contact.phoneKind.home': '家庭',
+  'contact.phoneKind.fax': '传真',
+  'contact.phoneKind.other': '其他',
 };
 
 const ro: Messages = {
@@ -473,6 +483,11 @@ const ro: Messages = {
   'contact.jobPosition': 'Funcție',
   'contact.opportunities': 'Oportunități deschise',
   'contact.noOpportunities': 'Nicio oportunitate deschisă.',
+  'contact.phoneKind.work': 'serviciu',
+  'contact.phoneKind.mobile': 'mobil',
+  'contact.phoneKind.home': 'acasă',
+  'contact.phoneKind.fax': 'fax',
+  'contact.phoneKind.other': 'altul',
 };
 
 export const catalogs: Record<Language, Messages> = { en, 'zh-CN': zhCN, ro };

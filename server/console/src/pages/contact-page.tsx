@@ -84,7 +84,7 @@ function ContactRecord(props: { partner: Partner }) {
       : [partner.email].filter(Boolean);
   const phones =
     partner.phones.length > 0
-      ? partner.phones.map((entry) => `${entry.number} (${entry.kind})`)
+      ? partner.phones.map((entry) => `${entry.number} (${t(`contact.phoneKind.${entry.kind}`)})`)
       : [partner.phone, partner.mobile].filter(Boolean);
   const address = addressLines(partner);
   const company =
