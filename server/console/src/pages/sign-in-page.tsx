@@ -44,7 +44,9 @@ export function SignInPage() {
       });
       api.setCsrfToken(result.csrfToken);
       setMe(result.user);
-      navigate('/pipeline');
+      // A link from an add-in ("Open in CRM") brought the user here: take them on to it.
+      const { pathname, search } = window.location;
+      navigate(pathname === '/' || pathname === '/sign-in' ? '/pipeline' : `${pathname}${search}`);
     } catch (error) {
       setErrors(
         error instanceof ApiError && error.code === 'unauthenticated' ? { form: t('signIn.failed') } : errorsFromApi(error),
