@@ -175,6 +175,7 @@ export class GraphClient {
     this.#assertOwnHost(url);
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.#options.accessToken();
+      const signal = AbortSignal.timeout(this.#options.timeoutMs);
       let response: Response;
       try {
         response = await this.#options.fetch(url, {
@@ -186,10 +187,11 @@ export class GraphClient {
             ...headers,
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#options.timeoutMs),
+          signal,
         });
-      } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      } catch {
+        // The timeout's DOMException is not always an Error subclass (realms): ask the signal.
+        const timedOut = signal.aborted;
         throw new GraphError(
           0,
           timedOut ? 'timeout' : 'network',
