@@ -1,5 +1,15 @@
 // Shared jest settings: TypeScript (and the ESM-only packages we use) go through SWC.
-const esmPackages = ['postal-mime', 'ical\\.js', 'jose', 'preact', 'openid-client', 'oauth4webapi', '@babel/runtime-corejs3', 'mimetext', 'uuid'];
+const esmPackages = [
+  'postal-mime',
+  'ical\\.js',
+  'jose',
+  'preact',
+  'openid-client',
+  'oauth4webapi',
+  '@babel/runtime-corejs3',
+  'mimetext',
+  'uuid',
+];
 
 /** @param {string} displayName @param {string} rootDir */
 function jestProject(displayName, rootDir, overrides = {}) {

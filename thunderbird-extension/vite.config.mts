@@ -5,18 +5,33 @@ import { defineConfig, type Plugin } from 'vite';
 // Two builds from one source: `release` (what ships) and `test` (adds the 127.0.0.1 control
 // channel the end-to-end tests drive; never in the release xpi — a test checks that).
 const extensionDir = import.meta.dirname;
-const manifestTemplatePath = path.resolve(extensionDir, '..', 'manifests', 'thunderbird', 'manifest.json');
+const manifestTemplatePath = path.resolve(
+  extensionDir,
+  '..',
+  'manifests',
+  'thunderbird',
+  'manifest.json',
+);
 
 function manifestPlugin(): Plugin {
   return {
     name: 'inbox-crm-manifest',
     generateBundle() {
-      const manifest = JSON.parse(readFileSync(manifestTemplatePath, 'utf8')) as Record<string, unknown>;
-      const packageJson = JSON.parse(readFileSync(path.join(extensionDir, 'package.json'), 'utf8')) as {
+      const manifest = JSON.parse(readFileSync(manifestTemplatePath, 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const packageJson = JSON.parse(
+        readFileSync(path.join(extensionDir, 'package.json'), 'utf8'),
+      ) as {
         version: string;
       };
       manifest.version = packageJson.version;
-      this.emitFile({ type: 'asset', fileName: 'manifest.json', source: `${JSON.stringify(manifest, null, 2)}\n` });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'manifest.json',
+        source: `${JSON.stringify(manifest, null, 2)}\n`,
+      });
     },
   };
 }

@@ -83,7 +83,9 @@ describe('createApp', () => {
       .send({ email: 'not-an-email', count: 0 });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
-    const fields = response.body.error.details.issues.map((issue: { field: string }) => issue.field);
+    const fields = response.body.error.details.issues.map(
+      (issue: { field: string }) => issue.field,
+    );
     expect(fields.sort()).toEqual(['body.count', 'body.email', 'params.id']);
   });
 
@@ -94,7 +96,9 @@ describe('createApp', () => {
       .set('content-type', 'application/json')
       .send('{"email": ');
     expect(response.status).toBe(400);
-    expect(response.body.error.details.issues).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
+    expect(response.body.error.details.issues).toEqual([
+      { field: 'body', message: 'is not valid JSON' },
+    ]);
   });
 
   it('returns the handler result with its status', async () => {
@@ -107,14 +111,18 @@ describe('createApp', () => {
   });
 
   it('maps typed errors to their status and hides unexpected ones without a stack', async () => {
-    const missing = await request(app).get('/api/v1/probe/failures/missing').set('x-probe-user', '1');
+    const missing = await request(app)
+      .get('/api/v1/probe/failures/missing')
+      .set('x-probe-user', '1');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ error: { code: 'not_found', message: 'Lead not found' } });
 
     const typed = await request(app).get('/api/v1/probe/failures/typed').set('x-probe-user', '1');
     expect(typed.status).toBe(429);
 
-    const internal = await request(app).get('/api/v1/probe/failures/internal').set('x-probe-user', '1');
+    const internal = await request(app)
+      .get('/api/v1/probe/failures/internal')
+      .set('x-probe-user', '1');
     expect(internal.status).toBe(500);
     expect(JSON.stringify(internal.body)).not.toContain('hunter2');
     expect(JSON.stringify(internal.body)).not.toContain('at ');

@@ -19,7 +19,10 @@ export interface CreatedApp {
  * The express app, without listening and without globals beyond mongoose's default connection:
  * tests build as many as they like.
  */
-export function createApp(dependencies: AppDependencies, modules: AppModule[] = appModules): CreatedApp {
+export function createApp(
+  dependencies: AppDependencies,
+  modules: AppModule[] = appModules,
+): CreatedApp {
   const { logger } = dependencies;
   const app = express();
   app.disable('x-powered-by');
@@ -102,7 +105,9 @@ function mountApiDocs(app: Express): void {
   app.get('/api/docs/init.js', (_req, res) => {
     res
       .type('application/javascript')
-      .send("window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' });\n");
+      .send(
+        "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' });\n",
+      );
   });
   app.use('/api/docs/assets', express.static(swaggerUiDirectory, { index: false }));
 }

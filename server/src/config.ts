@@ -23,7 +23,11 @@ export const configSchema = z.object({
   /** Secret for signing session cookies; required in production. */
   SESSION_SECRET: optionalString,
   /** Largest raw mail accepted by the mail endpoints, in bytes (default 25 MB). */
-  MAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
   /** Seed the demo company on an empty database (default: only on the embedded database). */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   /** Microsoft Entra ID: tenant id (or `organizations`), our API's client id and app ID URI. */

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  const url =
+    config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   printWelcome(url, demo);
 
   const shutdown = (signal: string) => {
@@ -49,7 +50,9 @@ function printWelcome(url: string, demo: Awaited<ReturnType<typeof seedDemoCompa
   if (demo.credentials.length > 0) {
     lines.push('', '  Demo sign-in (demo database only):');
     for (const credential of demo.credentials) {
-      lines.push(`    ${credential.login.padEnd(10)} / ${credential.password.padEnd(12)} ${credential.role}`);
+      lines.push(
+        `    ${credential.login.padEnd(10)} / ${credential.password.padEnd(12)} ${credential.role}`,
+      );
     }
   }
   lines.push('');
@@ -57,6 +60,8 @@ function printWelcome(url: string, demo: Awaited<ReturnType<typeof seedDemoCompa
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`inbox-crm failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `inbox-crm failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -19,7 +19,12 @@ function listen(app: express.Express): Promise<{ server: Server; url: string }> 
   });
 }
 
-function row(name: string, result: LoadResult, baseline: LoadResult, goal?: { ratio: number }): BenchRow {
+function row(
+  name: string,
+  result: LoadResult,
+  baseline: LoadResult,
+  goal?: { ratio: number },
+): BenchRow {
   const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
   return {
     suite: 'api',
@@ -35,16 +40,36 @@ function row(name: string, result: LoadResult, baseline: LoadResult, goal?: { ra
  * pipeline and the mail → opportunity endpoint, each as a ratio to a bare express JSON route
  * measured in the same run. Needs a connected database (the runner provides it).
  */
-export async function runApiBenchmarks(options: { leads: number; durationSeconds: number }): Promise<BenchRow[]> {
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-only-secret', SEED_DEMO: 'never' });
-  const { app } = createApp({ config, logger: createLogger({ level: 'silent' }), databaseKind: 'in-process' });
+export async function runApiBenchmarks(options: {
+  leads: number;
+  durationSeconds: number;
+}): Promise<BenchRow[]> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'bench-only-secret',
+    SEED_DEMO: 'never',
+  });
+  const { app } = createApp({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    databaseKind: 'in-process',
+  });
   const bare = express();
-  const sample = { items: Array.from({ length: 50 }, (_, index) => ({ id: String(index), name: `Lead ${index}` })), total: 50 };
+  const sample = {
+    items: Array.from({ length: 50 }, (_, index) => ({ id: String(index), name: `Lead ${index}` })),
+    total: 50,
+  };
   bare.get('/bare', (_req, res) => {
     res.json(sample);
   });
 
-  const user = await createUser({ login: `bench-${Date.now()}`, name: 'Bench Manager', accessLevel: 'manager', isAdmin: true });
+  const user = await createUser({
+    login: `bench-${Date.now()}`,
+    name: 'Bench Manager',
+    accessLevel: 'manager',
+    isAdmin: true,
+  });
   const actor = await buildActor(user, 'api-token');
   const { token } = await createApiToken(actor, actor.userId, { name: 'bench' });
   const headers = { authorization: `Bearer ${token}` };
@@ -58,13 +83,24 @@ export async function runApiBenchmarks(options: { leads: number; durationSeconds
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };
     };
     const team = await post('/teams', { name: 'Bench team', members: [{ userId: actor.userId }] });
     const stageIds: string[] = [];
     for (const [index, name] of ['New', 'Qualified', 'Proposition', 'Won'].entries()) {
-      stageIds.push((await post('/stages', { name, sequence: index + 1, probability: index * 30, isWon: name === 'Won', teamIds: [team.id] })).id);
+      stageIds.push(
+        (
+          await post('/stages', {
+            name,
+            sequence: index + 1,
+            probability: index * 30,
+            isWon: name === 'Won',
+            teamIds: [team.id],
+          })
+        ).id,
+      );
     }
     // Seed through the API, a few requests at a time.
     const queue = Array.from({ length: options.leads }, (_, index) => index);
@@ -87,9 +123,17 @@ export async function runApiBenchmarks(options: { leads: number; durationSeconds
     const duration = options.durationSeconds;
     const bareResult = await runLoad({ url: `${baseline.url}/bare`, durationSeconds: duration });
     const rows: BenchRow[] = [
-      { suite: 'api', name: 'baseline: bare express JSON (50 items)', value: `${Math.round(bareResult.requestsPerSecond)} req/s, p50 ${bareResult.p50Ms} ms, p99 ${bareResult.p99Ms} ms` },
+      {
+        suite: 'api',
+        name: 'baseline: bare express JSON (50 items)',
+        value: `${Math.round(bareResult.requestsPerSecond)} req/s, p50 ${bareResult.p50Ms} ms, p99 ${bareResult.p99Ms} ms`,
+      },
     ];
-    const list = await runLoad({ url: `${crm.url}/api/v1/leads?limit=50&teamId=${team.id}`, headers, durationSeconds: duration });
+    const list = await runLoad({
+      url: `${crm.url}/api/v1/leads?limit=50&teamId=${team.id}`,
+      headers,
+      durationSeconds: duration,
+    });
     rows.push(row(`GET /leads?limit=50 (${options.leads} leads)`, list, bareResult));
     let counter = 0;
     const create = await runLoad({
@@ -97,12 +141,26 @@ export async function runApiBenchmarks(options: { leads: number; durationSeconds
       method: 'POST',
       headers,
       durationSeconds: duration,
-      body: () => JSON.stringify({ type: 'opportunity', name: `Load ${(counter += 1)}`, teamId: team.id, stageId: stageIds[0] }),
+      body: () =>
+        JSON.stringify({
+          type: 'opportunity',
+          name: `Load ${(counter += 1)}`,
+          teamId: team.id,
+          stageId: stageIds[0],
+        }),
     });
     rows.push(row('POST /leads', create, bareResult));
-    const pipeline = await runLoad({ url: `${crm.url}/api/v1/teams/${team.id}/pipeline`, headers, durationSeconds: duration });
+    const pipeline = await runLoad({
+      url: `${crm.url}/api/v1/teams/${team.id}/pipeline`,
+      headers,
+      durationSeconds: duration,
+    });
     rows.push(row('GET /teams/:id/pipeline', pipeline, bareResult));
-    const summary = await runLoad({ url: `${crm.url}/api/v1/teams/${team.id}/pipeline-summary`, headers, durationSeconds: duration });
+    const summary = await runLoad({
+      url: `${crm.url}/api/v1/teams/${team.id}/pipeline-summary`,
+      headers,
+      durationSeconds: duration,
+    });
     rows.push(row('GET /teams/:id/pipeline-summary', summary, bareResult));
 
     let mailCounter = 0;
@@ -116,7 +174,9 @@ export async function runApiBenchmarks(options: { leads: number; durationSeconds
         return JSON.stringify(mailBody(mailCounter, team.id));
       },
     });
-    rows.push(row('POST /mail/opportunities (JSON, new Message-ID each)', mail, bareResult, { ratio: 0.5 }));
+    rows.push(
+      row('POST /mail/opportunities (JSON, new Message-ID each)', mail, bareResult, { ratio: 0.5 }),
+    );
     return rows;
   } finally {
     crm.server.closeAllConnections();
@@ -133,7 +193,10 @@ function mailBody(index: number, teamId: string): MailToOpportunityBody {
     mail: {
       messageId: `<bench-${index}-${Date.now()}@bench.example>`,
       subject: `RFQ ${index}: office chairs`,
-      from: { name: `Buyer ${index}`, address: `buyer${index % 200}@customer${index % 40}.example` },
+      from: {
+        name: `Buyer ${index}`,
+        address: `buyer${index % 200}@customer${index % 40}.example`,
+      },
       to: [{ name: 'Sales', address: 'sales@inbox-crm.example' }],
       date: new Date().toISOString(),
       bodyText: 'Please send us a quotation for 20 chairs.',

@@ -24,6 +24,11 @@ export function printTable(rows: BenchRow[]): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...cells.map((line) => line[column]?.length ?? 0)),
   );
-  const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ');
-  return [format(headers), widths.map((width) => '-'.repeat(width)).join('-|-'), ...cells.map(format)].join('\n');
+  const format = (line: string[]) =>
+    line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ');
+  return [
+    format(headers),
+    widths.map((width) => '-'.repeat(width)).join('-|-'),
+    ...cells.map(format),
+  ].join('\n');
 }

@@ -31,9 +31,16 @@ async function withDatabase(run: () => Promise<BenchRow[]>): Promise<BenchRow[]>
 const suites: Suite[] = [
   {
     name: 'database',
-    run: () => withDatabase(() => runDatabaseBenchmarks(quick ? { documents: 1000, operations: 100 } : {})),
+    run: () =>
+      withDatabase(() => runDatabaseBenchmarks(quick ? { documents: 1000, operations: 100 } : {})),
   },
-  { name: 'api', run: () => withDatabase(() => runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 })) },
+  {
+    name: 'api',
+    run: () =>
+      withDatabase(() =>
+        runApiBenchmarks({ leads: quick ? 200 : 2000, durationSeconds: quick ? 2 : 5 }),
+      ),
+  },
   {
     name: 'sync',
     run: () => withDatabase(() => runSyncBenchmarks(quick ? { contacts: 1000, small: 100 } : {})),
@@ -52,7 +59,11 @@ async function main(): Promise<void> {
     try {
       rows.push(...(await suite.run()));
     } catch (error) {
-      rows.push({ suite: suite.name, name: 'failed', value: error instanceof Error ? error.message : String(error) });
+      rows.push({
+        suite: suite.name,
+        name: 'failed',
+        value: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   process.stdout.write(`\n${printTable(rows)}\n`);

@@ -28,10 +28,18 @@ describeWithChromium('admin console in Chromium', () => {
   let seller: TestUser;
   let otherSeller: TestUser;
 
-  const api = async <Body>(user: TestUser, method: 'get' | 'post' | 'patch', url: string, body?: unknown): Promise<Body> => {
+  const api = async <Body>(
+    user: TestUser,
+    method: 'get' | 'post' | 'patch',
+    url: string,
+    body?: unknown,
+  ): Promise<Body> => {
     const request = context.request[method](`/api/v1${url}`).set(user.auth);
     const response = body === undefined ? await request : await request.send(body as object);
-    if (response.status >= 300) throw new Error(`${method.toUpperCase()} ${url} → ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status >= 300)
+      throw new Error(
+        `${method.toUpperCase()} ${url} → ${response.status} ${JSON.stringify(response.body)}`,
+      );
     return response.body as Body;
   };
 
@@ -49,13 +57,36 @@ describeWithChromium('admin console in Chromium', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(repositoryRoot, 'server', 'console', 'dist', 'index.html'))) {
-      throw new Error('The console is not built: run `npm run build:assets` (npm test does it first)');
+      throw new Error(
+        'The console is not built: run `npm run build:assets` (npm test does it first)',
+      );
     }
     fs.mkdirSync(screenshotDirectory, { recursive: true });
-    admin = await context.createUser({ isAdmin: true, accessLevel: 'manager', login: 'console-admin', name: 'Ada Admin', password });
-    manager = await context.createUser({ accessLevel: 'manager', login: 'console-manager', name: 'Max Manager', password });
-    seller = await context.createUser({ accessLevel: 'own', login: 'console-seller', name: 'Sol Seller', password });
-    otherSeller = await context.createUser({ accessLevel: 'own', login: 'console-other', name: 'Otto Other', password });
+    admin = await context.createUser({
+      isAdmin: true,
+      accessLevel: 'manager',
+      login: 'console-admin',
+      name: 'Ada Admin',
+      password,
+    });
+    manager = await context.createUser({
+      accessLevel: 'manager',
+      login: 'console-manager',
+      name: 'Max Manager',
+      password,
+    });
+    seller = await context.createUser({
+      accessLevel: 'own',
+      login: 'console-seller',
+      name: 'Sol Seller',
+      password,
+    });
+    otherSeller = await context.createUser({
+      accessLevel: 'own',
+      login: 'console-other',
+      name: 'Otto Other',
+      password,
+    });
     server = context.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,7 +116,9 @@ describeWithChromium('admin console in Chromium', () => {
       .set('x-csrf-token', csrf.body.csrfToken)
       .send({ login: 'console-admin', password });
     expect(login.status).toBe(200);
-    const sessionCookie = (login.headers['set-cookie'] as unknown as string[]).find((value) => value.includes('sid='));
+    const sessionCookie = (login.headers['set-cookie'] as unknown as string[]).find((value) =>
+      value.includes('sid='),
+    );
     expect(sessionCookie).toMatch(/HttpOnly/i);
     expect(sessionCookie).toMatch(/SameSite=Lax/i);
     expect(sessionCookie).toMatch(/Path=\//);
@@ -124,28 +157,49 @@ describeWithChromium('admin console in Chromium', () => {
       await page.locator(`[data-stage-name="${name}"]`).waitFor();
     }
     // Drag "Offer" onto "Contact", then use the keyboard-accessible button to move "Demo" down.
-    await page.locator('[data-stage-name="Offer"]').dragTo(page.locator('[data-stage-name="Contact"]'));
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-stage-name]')].map((node) => node.getAttribute('data-stage-name')).join(',') === 'Offer,Contact,Demo',
+    await page
+      .locator('[data-stage-name="Offer"]')
+      .dragTo(page.locator('[data-stage-name="Contact"]'));
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-stage-name]')]
+          .map((node) => node.getAttribute('data-stage-name'))
+          .join(',') === 'Offer,Contact,Demo',
     );
     await page.locator('[data-testid="team-stages"][aria-busy="false"]').waitFor();
     await page.getByRole('button', { name: 'Move up: Demo' }).click();
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-stage-name]')].map((node) => node.getAttribute('data-stage-name')).join(',') === 'Offer,Demo,Contact',
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-stage-name]')]
+          .map((node) => node.getAttribute('data-stage-name'))
+          .join(',') === 'Offer,Demo,Contact',
     );
     await page.locator('[data-testid="team-stages"][aria-busy="false"]').waitFor();
     await screenshot(page, 'team-editor');
 
-    const teams = await api<{ items: Array<{ id: string; name: string; leaderId: string; memberUserIds: string[]; alias: { name: string; domain: string }; invoicedTarget: number }> }>(
-      admin,
-      'get',
-      '/teams',
-    );
+    const teams = await api<{
+      items: Array<{
+        id: string;
+        name: string;
+        leaderId: string;
+        memberUserIds: string[];
+        alias: { name: string; domain: string };
+        invoicedTarget: number;
+      }>;
+    }>(admin, 'get', '/teams');
     const team = teams.items.find((candidate) => candidate.name === 'Nordic Sales');
-    expect(team).toMatchObject({ leaderId: manager.userId, invoicedTarget: 25000, alias: { name: 'nordic', domain: 'example.com' } });
+    expect(team).toMatchObject({
+      leaderId: manager.userId,
+      invoicedTarget: 25000,
+      alias: { name: 'nordic', domain: 'example.com' },
+    });
     expect(team?.memberUserIds.sort()).toEqual([seller.userId, otherSeller.userId].sort());
-    const stages = await api<{ items: Array<{ name: string; sequence: number; teamIds: string[] }> }>(admin, 'get', `/stages?teamId=${team?.id}&limit=200`);
-    const own = stages.items.filter((stage) => stage.teamIds.includes(team?.id ?? '')).sort((a, b) => a.sequence - b.sequence);
+    const stages = await api<{
+      items: Array<{ name: string; sequence: number; teamIds: string[] }>;
+    }>(admin, 'get', `/stages?teamId=${team?.id}&limit=200`);
+    const own = stages.items
+      .filter((stage) => stage.teamIds.includes(team?.id ?? ''))
+      .sort((a, b) => a.sequence - b.sequence);
     expect(own.map((stage) => stage.name)).toEqual(['Offer', 'Demo', 'Contact']);
     expect(remoteRequests).toEqual([]);
     await browserContext.close();
@@ -173,10 +227,18 @@ describeWithChromium('admin console in Chromium', () => {
     await page.getByText('must not be empty').first().waitFor();
     await screenshot(page, 'lists');
 
-    const tags = await api<{ items: Array<{ name: string }> }>(manager, 'get', '/tags?kind=lead&limit=200');
+    const tags = await api<{ items: Array<{ name: string }> }>(
+      manager,
+      'get',
+      '/tags?kind=lead&limit=200',
+    );
     expect(tags.items.map((tag) => tag.name)).toContain('Enterprise deal');
     expect(tags.items.map((tag) => tag.name)).not.toContain('Enterprise');
-    const reasons = await api<{ items: Array<{ name: string }> }>(manager, 'get', '/lost-reasons?limit=200');
+    const reasons = await api<{ items: Array<{ name: string }> }>(
+      manager,
+      'get',
+      '/lost-reasons?limit=200',
+    );
     expect(reasons.items.map((reason) => reason.name)).toEqual(['Went with a competitor']);
     await browserContext.close();
   });
@@ -185,11 +247,27 @@ describeWithChromium('admin console in Chromium', () => {
     const teams = await api<{ items: Array<{ id: string; name: string }> }>(admin, 'get', '/teams');
     const team = teams.items.find((candidate) => candidate.name === 'Nordic Sales');
     if (!team) throw new Error('the team of the previous test is missing');
-    const stages = await api<{ items: Array<{ id: string; name: string; teamIds: string[] }> }>(admin, 'get', `/stages?teamId=${team.id}&limit=200`);
-    const stageId = (name: string) => stages.items.find((stage) => stage.name === name)?.id as string;
-    const reasons = await api<{ items: Array<{ id: string; name: string }> }>(admin, 'get', '/lost-reasons?limit=200');
+    const stages = await api<{ items: Array<{ id: string; name: string; teamIds: string[] }> }>(
+      admin,
+      'get',
+      `/stages?teamId=${team.id}&limit=200`,
+    );
+    const stageId = (name: string) =>
+      stages.items.find((stage) => stage.name === name)?.id as string;
+    const reasons = await api<{ items: Array<{ id: string; name: string }> }>(
+      admin,
+      'get',
+      '/lost-reasons?limit=200',
+    );
     const create = (name: string, userId: string | null) =>
-      api<{ id: string }>(admin, 'post', '/leads', { type: 'opportunity', name, userId, teamId: team.id, stageId: stageId('Contact'), expectedRevenue: 1000 });
+      api<{ id: string }>(admin, 'post', '/leads', {
+        type: 'opportunity',
+        name,
+        userId,
+        teamId: team.id,
+        stageId: stageId('Contact'),
+        expectedRevenue: 1000,
+      });
     const mine = await create('Mine: fjord cabins', seller.userId);
     const unassigned = await create('Nobody: lighthouse', null);
     await create('Theirs: ferry fleet', otherSeller.userId);
@@ -198,15 +276,22 @@ describeWithChromium('admin console in Chromium', () => {
     const page = await browserContext.newPage();
     await signIn(page, 'console-seller');
     await page.locator('.kanban-card').first().waitFor();
-    const names = await page.locator('.kanban-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-card-name')));
+    const names = await page
+      .locator('.kanban-card')
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-card-name')));
     expect(names.sort()).toEqual(['Mine: fjord cabins', 'Nobody: lighthouse']);
     const counts = await page.locator('.kanban-column-header p').allTextContents();
     expect(counts.join(' ')).not.toContain('3');
 
-    await page.locator('[data-card-name="Mine: fjord cabins"]').dragTo(page.locator('[data-stage-name="Demo"]'));
+    await page
+      .locator('[data-card-name="Mine: fjord cabins"]')
+      .dragTo(page.locator('[data-stage-name="Demo"]'));
     await page.locator('[data-stage-name="Demo"] [data-card-name="Mine: fjord cabins"]').waitFor();
 
-    await page.locator('[data-card-name="Nobody: lighthouse"]').getByRole('button', { name: 'Mark lost' }).click();
+    await page
+      .locator('[data-card-name="Nobody: lighthouse"]')
+      .getByRole('button', { name: 'Mark lost' })
+      .click();
     await page.getByLabel('Lost reason').selectOption({ label: 'Went with a competitor' });
     await page.getByLabel('Closing note').fill('They chose the incumbent.');
     await page.getByRole('dialog').getByRole('button', { name: 'Mark lost' }).click();
@@ -215,9 +300,21 @@ describeWithChromium('admin console in Chromium', () => {
 
     const moved = await api<{ stageId: string }>(admin, 'get', `/leads/${mine.id}`);
     expect(moved.stageId).toBe(stageId('Demo'));
-    const lost = await api<{ active: boolean; probability: number; lostReasonId: string }>(admin, 'get', `/leads/${unassigned.id}`);
-    expect(lost).toMatchObject({ active: false, probability: 0, lostReasonId: reasons.items.find((reason) => reason.name === 'Went with a competitor')?.id });
-    const chatter = await api<{ items: Array<{ tracking?: Array<{ field: string }> }> }>(admin, 'get', `/leads/${mine.id}/messages`);
+    const lost = await api<{ active: boolean; probability: number; lostReasonId: string }>(
+      admin,
+      'get',
+      `/leads/${unassigned.id}`,
+    );
+    expect(lost).toMatchObject({
+      active: false,
+      probability: 0,
+      lostReasonId: reasons.items.find((reason) => reason.name === 'Went with a competitor')?.id,
+    });
+    const chatter = await api<{ items: Array<{ tracking?: Array<{ field: string }> }> }>(
+      admin,
+      'get',
+      `/leads/${mine.id}/messages`,
+    );
     expect(JSON.stringify(chatter.items)).toContain('stageId');
     await browserContext.close();
   });
@@ -238,7 +335,9 @@ describeWithChromium('admin console in Chromium', () => {
     const me = await context.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
     expect(me.body.login).toBe('console-admin');
     await page.getByRole('button', { name: 'Revoke Thunderbird laptop' }).click();
-    await page.getByRole('button', { name: 'Revoke Thunderbird laptop' }).waitFor({ state: 'detached' });
+    await page
+      .getByRole('button', { name: 'Revoke Thunderbird laptop' })
+      .waitFor({ state: 'detached' });
     const revoked = await context.request.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
     expect(revoked.status).toBe(401);
     await screenshot(page, 'tokens');

@@ -1,4 +1,7 @@
-import type { StatusView, SyncStatusView } from '../../thunderbird-extension/src/background/protocol';
+import type {
+  StatusView,
+  SyncStatusView,
+} from '../../thunderbird-extension/src/background/protocol';
 import { thunderbirdTestMode } from './harness/e2e-environment';
 import { startThunderbirdSession, type ThunderbirdSession } from './harness/thunderbird-session';
 import { editCardInAddressBook, readCrmAddressBook } from './harness/thunderbird-ui';
@@ -16,7 +19,11 @@ interface Partner {
   jobPosition: string;
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -39,7 +46,8 @@ describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {
   }, 60_000);
 
   const syncNow = () => session.control.run<SyncStatusView>('syncNow', {}, 120_000);
-  const partnerOnServer = async () => (await session.crm.api<Partner>('GET', `/partners/${partner.id}`)).body;
+  const partnerOnServer = async () =>
+    (await session.crm.api<Partner>('GET', `/partners/${partner.id}`)).body;
 
   it('puts a contact created in the CRM into the "CRM" address book', async () => {
     const created = await session.crm.api<Partner>('POST', '/partners', {
@@ -67,7 +75,9 @@ describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {
   });
 
   it('sends a change the user makes in Thunderbird to the CRM, without a manual sync', async () => {
-    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [{ property: 'title', value: 'Procurement Director' }]);
+    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [
+      { property: 'title', value: 'Procurement Director' },
+    ]);
     // The address-book event wakes the product's sync (debounced); nothing else triggers it here.
     const updated = await eventually(async () => {
       const current = await partnerOnServer();
@@ -78,21 +88,30 @@ describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {
 
   it('records a conflict when the same field changed on both sides, and loses neither value', async () => {
     await session.control.run('syncIdle', {}, 120_000);
-    const serverEdit = await session.crm.api('PATCH', `/partners/${partner.id}`, { jobPosition: 'Chief Procurement Officer' });
+    const serverEdit = await session.crm.api('PATCH', `/partners/${partner.id}`, {
+      jobPosition: 'Chief Procurement Officer',
+    });
     expect(serverEdit.status).toBe(200);
-    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [{ property: 'title', value: 'VP Procurement' }]);
+    await editCardInAddressBook(session.thunderbird.marionette, partner.id, [
+      { property: 'title', value: 'VP Procurement' },
+    ]);
 
     const conflicts = await eventually(async () => {
       await session.control.run('syncIdle', {}, 120_000);
-      const { body } = await session.crm.api<{ items: Array<{ path: string; server?: unknown; client?: unknown }> }>(
-        'GET',
-        `/sync/contacts/${partner.id}/conflicts`,
-      );
+      const { body } = await session.crm.api<{
+        items: Array<{ path: string; server?: unknown; client?: unknown }>;
+      }>('GET', `/sync/contacts/${partner.id}/conflicts`);
       return body.items.length > 0 ? body.items : undefined;
     }, 'a conflict record');
-    expect(conflicts[0]).toMatchObject({ path: 'jobPosition', server: 'Chief Procurement Officer', client: 'VP Procurement' });
+    expect(conflicts[0]).toMatchObject({
+      path: 'jobPosition',
+      server: 'Chief Procurement Officer',
+      client: 'VP Procurement',
+    });
 
-    const status = await session.control.run<StatusView>('request', { request: { type: 'status' } });
+    const status = await session.control.run<StatusView>('request', {
+      request: { type: 'status' },
+    });
     expect(status.sync.conflicts).toBeGreaterThanOrEqual(1);
   });
 });

@@ -17,7 +17,10 @@ function syntheticMails(count: number, runId: string): Buffer[] {
   return Array.from({ length: count }, (_, index) =>
     Buffer.from(
       template
-        .replace(/^Message-ID:.*$/im, `Message-ID: <bench-${runId}-${index}@bluefin-logistics.example.com>`)
+        .replace(
+          /^Message-ID:.*$/im,
+          `Message-ID: <bench-${runId}-${index}@bluefin-logistics.example.com>`,
+        )
         .replace(/^Subject: (.*)$/im, `Subject: $1 (lot ${index + 1})`),
       'latin1',
     ),
@@ -35,16 +38,31 @@ export interface ThunderbirdBenchFigures {
 export async function measureOpportunitiesFromMails(count = 50): Promise<ThunderbirdBenchFigures> {
   const runId = Date.now().toString(36);
   const startedAt = Date.now();
-  const session = await startThunderbirdSession({ mailFolders: { Bench: syntheticMails(count, `tb-${runId}`) } });
+  const session = await startThunderbirdSession({
+    mailFolders: { Bench: syntheticMails(count, `tb-${runId}`) },
+  });
   const startupMs = Date.now() - startedAt;
   try {
     const clickAt = Date.now();
-    await clickMenuOnMessages(session.thunderbird.marionette, 'Bench', 'all', 'inbox-crm-create-opportunities', count);
-    const job = await session.control.run<BulkJobView | null>('latestBulkJob', { timeoutMs: 300_000 }, 330_000);
+    await clickMenuOnMessages(
+      session.thunderbird.marionette,
+      'Bench',
+      'all',
+      'inbox-crm-create-opportunities',
+      count,
+    );
+    const job = await session.control.run<BulkJobView | null>(
+      'latestBulkJob',
+      { timeoutMs: 300_000 },
+      330_000,
+    );
     const thunderbirdMs = Date.now() - clickAt;
     const created = job?.items.filter((item) => item.state === 'created').length ?? 0;
 
-    const api = createApiClient({ baseUrl: session.crm.baseUrl, getAccessToken: async () => session.crm.user.token });
+    const api = createApiClient({
+      baseUrl: session.crm.baseUrl,
+      getAccessToken: async () => session.crm.user.token,
+    });
     const sources: MailSource[] = syntheticMails(count, `node-${runId}`).map((bytes, index) => ({
       summary: { hostId: String(index), subject: `lot ${index + 1}` },
       getRaw: async () => new Uint8Array(bytes),
@@ -59,7 +77,9 @@ export async function measureOpportunitiesFromMails(count = 50): Promise<Thunder
 }
 
 /** For the root bench runner (tests/bench/): one row, goal ≤ 10 s for 50 mails. */
-export async function runThunderbirdBenchmarks(options: { mails?: number } = {}): Promise<BenchRow[]> {
+export async function runThunderbirdBenchmarks(
+  options: { mails?: number } = {},
+): Promise<BenchRow[]> {
   const figures = await measureOpportunitiesFromMails(options.mails ?? 50);
   const seconds = figures.thunderbirdMs / 1000;
   return [

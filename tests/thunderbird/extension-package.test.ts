@@ -35,19 +35,33 @@ describe('Thunderbird extension package', () => {
       message_display_action: { default_popup: 'popup.html' },
       options_ui: { page: 'options.html' },
     });
-    expect(manifest.permissions).toEqual(expect.arrayContaining(['sensitiveDataUpload', 'messagesRead', 'addressBooks', 'menus']));
-    for (const page of ['background.js', 'popup.html', 'options.html', 'bulk.html', 'icons/inbox-crm.svg']) {
+    expect(manifest.permissions).toEqual(
+      expect.arrayContaining(['sensitiveDataUpload', 'messagesRead', 'addressBooks', 'menus']),
+    );
+    for (const page of [
+      'background.js',
+      'popup.html',
+      'options.html',
+      'bulk.html',
+      'icons/inbox-crm.svg',
+    ]) {
       expect(files[page]).toBeDefined();
     }
   });
 
   it('ships en, zh_CN and ro with every string', () => {
     const files = readXpi(releaseXpiPath);
-    const catalogue = (lang: string) => JSON.parse(strFromU8(files[`_locales/${lang}/messages.json`]!)) as Record<string, { message: string }>;
+    const catalogue = (lang: string) =>
+      JSON.parse(strFromU8(files[`_locales/${lang}/messages.json`]!)) as Record<
+        string,
+        { message: string }
+      >;
     const english = Object.keys(catalogue('en'));
     for (const lang of ['zh_CN', 'ro']) {
       expect(Object.keys(catalogue(lang)).sort()).toEqual([...english].sort());
-      expect(Object.values(catalogue(lang)).every((entry) => entry.message.trim() !== '')).toBe(true);
+      expect(Object.values(catalogue(lang)).every((entry) => entry.message.trim() !== '')).toBe(
+        true,
+      );
     }
   });
 
@@ -64,14 +78,25 @@ describe('Thunderbird extension package', () => {
   it('never writes HTML strings into the DOM in its own code', () => {
     const offenders = sourceFiles(path.join(extensionDir, 'src'))
       .filter((file) => !file.endsWith('.test.ts') && !file.endsWith('.test.tsx'))
-      .filter((file) => /innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write/.test(readFileSync(file, 'utf8')));
+      .filter((file) =>
+        /innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write/.test(
+          readFileSync(file, 'utf8'),
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('passes web-ext lint with no errors and only the warnings expected for a Thunderbird add-on', () => {
     const output = execFileSync(
       path.join(repoRoot, 'node_modules', '.bin', 'web-ext'),
-      ['lint', '--source-dir', path.join(extensionDir, 'dist', 'extension'), '--self-hosted', '--output', 'json'],
+      [
+        'lint',
+        '--source-dir',
+        path.join(extensionDir, 'dist', 'extension'),
+        '--self-hosted',
+        '--output',
+        'json',
+      ],
       { encoding: 'utf8' },
     );
     const report = JSON.parse(output) as {
@@ -82,7 +107,13 @@ describe('Thunderbird extension package', () => {
     // Thunderbird-only permissions/APIs are unknown to the Firefox linter; the innerHTML/eval
     // warnings come from bundled libraries (DOMPurify's parser, preact's renderer, zod's eval
     // probe) — our own sources are checked above.
-    const expected = new Set(['MANIFEST_PERMISSIONS', 'UNSUPPORTED_API', 'MISSING_DATA_COLLECTION_PERMISSIONS', 'UNSAFE_VAR_ASSIGNMENT', 'DANGEROUS_EVAL']);
+    const expected = new Set([
+      'MANIFEST_PERMISSIONS',
+      'UNSUPPORTED_API',
+      'MISSING_DATA_COLLECTION_PERMISSIONS',
+      'UNSAFE_VAR_ASSIGNMENT',
+      'DANGEROUS_EVAL',
+    ]);
     expect(report.warnings.filter((warning) => !expected.has(warning.code))).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,11 @@
 import type { BulkJobView } from '../../thunderbird-extension/src/background/protocol';
 import { thunderbirdTestMode } from './harness/e2e-environment';
-import { type FixtureMail, loadFixtureMails, startThunderbirdSession, type ThunderbirdSession } from './harness/thunderbird-session';
+import {
+  type FixtureMail,
+  loadFixtureMails,
+  startThunderbirdSession,
+  type ThunderbirdSession,
+} from './harness/thunderbird-session';
 import { clickMenuOnMessages } from './harness/thunderbird-ui';
 
 // Real Thunderbird, real server: mails selected in the message list, "Create opportunities from
@@ -30,7 +35,9 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
   let rfqLeadId: string | undefined;
 
   beforeAll(async () => {
-    session = await startThunderbirdSession({ mailFolders: { Sales: mails.map((mail) => mail.bytes) } });
+    session = await startThunderbirdSession({
+      mailFolders: { Sales: mails.map((mail) => mail.bytes) },
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -39,9 +46,19 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
 
   async function createFromSelection(select: 'all' | FixtureMail[]): Promise<BulkJobView> {
     const ids = select === 'all' ? 'all' : select.map((mail) => mail.messageId!);
-    const selected = await clickMenuOnMessages(session.thunderbird.marionette, 'Sales', ids, 'inbox-crm-create-opportunities', mails.length);
+    const selected = await clickMenuOnMessages(
+      session.thunderbird.marionette,
+      'Sales',
+      ids,
+      'inbox-crm-create-opportunities',
+      mails.length,
+    );
     expect(selected).toBe(select === 'all' ? mails.length : select.length);
-    const job = await session.control.run<BulkJobView | null>('latestBulkJob', { knownJobs: jobsSeen, timeoutMs: 90_000 }, 120_000);
+    const job = await session.control.run<BulkJobView | null>(
+      'latestBulkJob',
+      { knownJobs: jobsSeen, timeoutMs: 90_000 },
+      120_000,
+    );
     jobsSeen += 1;
     expect(job).not.toBeNull();
     expect(job!.state).toBe('done');
@@ -55,10 +72,15 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
   }
 
   async function archivedEml(leadId: string): Promise<Buffer[]> {
-    const { body } = await session.crm.api<{ items: Attachment[] } | Attachment[]>('GET', `/leads/${leadId}/attachments`);
+    const { body } = await session.crm.api<{ items: Attachment[] } | Attachment[]>(
+      'GET',
+      `/leads/${leadId}/attachments`,
+    );
     const items = Array.isArray(body) ? body : body.items;
     const emls = items.filter((attachment) => attachment.contentType.startsWith('message/rfc822'));
-    return Promise.all(emls.map((attachment) => session.crm.download(`/attachments/${attachment.id}/content`)));
+    return Promise.all(
+      emls.map((attachment) => session.crm.download(`/attachments/${attachment.id}/content`)),
+    );
   }
 
   it('turns one selected mail into an opportunity with its .eml archived byte for byte', async () => {
@@ -67,7 +89,9 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
     expect(job.items).toHaveLength(1);
     expect(job.items[0]).toMatchObject({ state: 'created', record: { resModel: 'lead' } });
 
-    const [lead] = (await leads()).filter((candidate) => candidate.name === 'Request for quotation: 120 ergonomic office chairs');
+    const [lead] = (await leads()).filter(
+      (candidate) => candidate.name === 'Request for quotation: 120 ergonomic office chairs',
+    );
     expect(lead).toBeDefined();
     expect(lead!.id).toBe(job.items[0]!.record!.resId);
     rfqLeadId = lead!.id;
@@ -77,9 +101,19 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
   });
 
   it('turns several selected mails into one opportunity each, each with its own .eml', async () => {
-    const selection = ['inquiry-zh-cn.eml', 'oferta-ro.eml', 'freemail-individual-en.eml', 'html-with-inline-image.eml'].map(byFile);
+    const selection = [
+      'inquiry-zh-cn.eml',
+      'oferta-ro.eml',
+      'freemail-individual-en.eml',
+      'html-with-inline-image.eml',
+    ].map(byFile);
     const job = await createFromSelection(selection);
-    expect(job.items.map((item) => item.state)).toEqual(['created', 'created', 'created', 'created']);
+    expect(job.items.map((item) => item.state)).toEqual([
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
 
     const names = (await leads()).map((lead) => lead.name);
     expect(names).toEqual(
@@ -117,7 +151,10 @@ describeInThunderbird('Thunderbird: opportunities from selected mails', () => {
     // New: the forwarded lead and the mail without a Message-ID.
     expect(afterFirst.length).toBe(before.length + 2);
     expect(afterFirst.map((lead) => lead.name)).toEqual(
-      expect.arrayContaining(['Conference room furniture for our new Leeds office', 'Quote for 40 student lockers']),
+      expect.arrayContaining([
+        'Conference room furniture for our new Leeds office',
+        'Quote for 40 student lockers',
+      ]),
     );
 
     const second = await createFromSelection('all');

@@ -61,11 +61,26 @@ function Shell() {
   const t = useTranslate();
   const route = useRoute();
   const links: Array<{ path: string; label: string; visible: boolean; active: Route['page'][] }> = [
-    { path: '/pipeline', label: t('nav.pipeline'), visible: true, active: ['pipeline', 'lead', 'contact'] },
+    {
+      path: '/pipeline',
+      label: t('nav.pipeline'),
+      visible: true,
+      active: ['pipeline', 'lead', 'contact'],
+    },
     { path: '/dashboard', label: t('nav.dashboard'), visible: true, active: ['dashboard'] },
-    { path: '/teams', label: t('nav.teams'), visible: Boolean(me?.isAdmin || me?.accessLevel === 'manager'), active: ['teams', 'team'] },
+    {
+      path: '/teams',
+      label: t('nav.teams'),
+      visible: Boolean(me?.isAdmin || me?.accessLevel === 'manager'),
+      active: ['teams', 'team'],
+    },
     { path: '/users', label: t('nav.users'), visible: Boolean(me?.isAdmin), active: ['users'] },
-    { path: '/lists/tags', label: t('nav.lists'), visible: me?.accessLevel === 'manager' || Boolean(me?.isAdmin), active: ['lists'] },
+    {
+      path: '/lists/tags',
+      label: t('nav.lists'),
+      visible: me?.accessLevel === 'manager' || Boolean(me?.isAdmin),
+      active: ['lists'],
+    },
     { path: '/tokens', label: t('nav.tokens'), visible: true, active: ['tokens'] },
     { path: '/audit', label: t('nav.audit'), visible: Boolean(me?.isAdmin), active: ['audit'] },
   ];
@@ -109,7 +124,12 @@ function Shell() {
         <div class="top-bar-end">
           <label class="inline-label">
             <span class="visually-hidden">{t('nav.language')}</span>
-            <select value={language} onChange={(event) => setLanguage((event.currentTarget as HTMLSelectElement).value as Language)}>
+            <select
+              value={language}
+              onChange={(event) =>
+                setLanguage((event.currentTarget as HTMLSelectElement).value as Language)
+              }
+            >
               {languages.map((code) => (
                 <option key={code} value={code}>
                   {code === 'en' ? 'English' : code === 'zh-CN' ? '简体中文' : 'Română'}

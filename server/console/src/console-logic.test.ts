@@ -12,7 +12,10 @@ describe('console forms', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(Object.keys(result.errors).sort()).toEqual(['alias.name', 'name']);
-    expect(validateForm(createTeamBodySchema, { name: 'Nordic' })).toMatchObject({ ok: true, data: { name: 'Nordic' } });
+    expect(validateForm(createTeamBodySchema, { name: 'Nordic' })).toMatchObject({
+      ok: true,
+      data: { name: 'Nordic' },
+    });
   });
 
   it("maps the server's field issues and conflicts onto the form", () => {
@@ -23,7 +26,12 @@ describe('console forms', () => {
       fieldIssues: [{ field: 'body.alias.name', message: 'may contain only letters' }],
     });
     expect(errorsFromApi(invalid)).toEqual({ 'alias.name': 'may contain only letters' });
-    const conflict = new ApiError({ status: 409, code: 'conflict', message: 'taken', details: { fields: ['login'] } });
+    const conflict = new ApiError({
+      status: 409,
+      code: 'conflict',
+      message: 'taken',
+      details: { fields: ['login'] },
+    });
     expect(errorsFromApi(conflict)).toEqual({ login: 'is already used' });
     const offline = new ApiError({ status: 0, code: 'network', message: 'down' });
     expect(errorsFromApi(offline).form).toContain('cannot be reached');

@@ -20,7 +20,10 @@ export function useConsole(): ConsoleContextValue {
   return value;
 }
 
-export function useTranslate(): (key: MessageKey, params?: Record<string, string | number>) => string {
+export function useTranslate(): (
+  key: MessageKey,
+  params?: Record<string, string | number>,
+) => string {
   const { language } = useConsole();
   return (key, params) => translate(language, key, params);
 }

@@ -6,7 +6,10 @@ export type FieldErrors = Record<string, string>;
 export type FormResult<Output> = { ok: true; data: Output } | { ok: false; errors: FieldErrors };
 
 /** Validates a form with the same zod schema the server uses; errors keyed by top-level field path. */
-export function validateForm<Schema extends z.ZodType>(schema: Schema, values: unknown): FormResult<z.output<Schema>> {
+export function validateForm<Schema extends z.ZodType>(
+  schema: Schema,
+  values: unknown,
+): FormResult<z.output<Schema>> {
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};

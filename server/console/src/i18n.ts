@@ -271,7 +271,8 @@ const zhCN: Messages = {
   'tokens.created': '创建时间',
   'tokens.never': '从未',
   'tokens.thunderbirdTitle': '设置 Thunderbird 扩展',
-  'tokens.thunderbirdSteps': '安装扩展，打开其选项，输入此服务器的地址，粘贴新令牌并点击“测试连接”。',
+  'tokens.thunderbirdSteps':
+    '安装扩展，打开其选项，输入此服务器的地址，粘贴新令牌并点击“测试连接”。',
   'audit.title': '审计日志',
   'audit.when': '时间',
   'audit.who': '谁',
@@ -504,7 +505,13 @@ export function pickLanguage(preferred: readonly string[]): Language {
   return 'en';
 }
 
-export function translate(language: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+export function translate(
+  language: Language,
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+): string {
   const template = catalogs[language][key];
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in params ? String(params[name]) : match,
+  );
 }

@@ -3,7 +3,8 @@
  * server keep that order: only items whose sequence changes need a write.
  */
 export function moveItem<Item>(items: readonly Item[], from: number, to: number): Item[] {
-  if (from === to || from < 0 || from >= items.length || to < 0 || to >= items.length) return [...items];
+  if (from === to || from < 0 || from >= items.length || to < 0 || to >= items.length)
+    return [...items];
   const copy = [...items];
   const [moved] = copy.splice(from, 1);
   copy.splice(to, 0, moved as Item);
@@ -16,7 +17,9 @@ export interface Sequenced {
 }
 
 /** Sequences 1, 2, 3 … for the new order; returns only the changes. */
-export function sequenceChanges(ordered: readonly Sequenced[]): Array<{ id: string; sequence: number }> {
+export function sequenceChanges(
+  ordered: readonly Sequenced[],
+): Array<{ id: string; sequence: number }> {
   const changes: Array<{ id: string; sequence: number }> = [];
   ordered.forEach((item, index) => {
     const sequence = index + 1;

@@ -36,7 +36,10 @@ export async function loadUsersIfAllowed(api: ConsoleApi): Promise<User[] | null
   }
 }
 
-export async function loadStagesOfTeam(api: ConsoleApi, teamId: string | undefined): Promise<Stage[]> {
+export async function loadStagesOfTeam(
+  api: ConsoleApi,
+  teamId: string | undefined,
+): Promise<Stage[]> {
   const result = await api.client.request({
     method: 'GET',
     path: '/stages',

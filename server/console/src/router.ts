@@ -60,7 +60,15 @@ export function navigate(path: string): void {
 
 /** onClick of an in-console `<a href>`: client-side navigation, except when the user asks for a new tab. */
 export function followLink(event: MouseEvent): void {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  )
+    return;
   const anchor = event.currentTarget as HTMLAnchorElement;
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);

@@ -48,7 +48,12 @@ export function TextField(props: TextFieldProps) {
   );
 }
 
-export function CheckboxField(props: { label: string; name: string; checked: boolean; onChange(value: boolean): void }) {
+export function CheckboxField(props: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange(value: boolean): void;
+}) {
   return (
     <label class="checkbox">
       <input
@@ -115,7 +120,11 @@ export function FormStatus(props: { errors?: FieldErrors; success?: string | nul
   );
 }
 
-export function Page(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
+export function Page(props: {
+  title: string;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   return (
     <section class="page" aria-labelledby="page-title">
       <header class="page-header">
@@ -136,7 +145,9 @@ export interface AsyncState<Value> {
 
 /** Loads data for a page; errors become readable messages instead of blank screens. */
 export function useAsync<Value>(load: () => Promise<Value>, deps: unknown[]): AsyncState<Value> {
-  const [state, setState] = useState<{ data?: Value; error?: FieldErrors; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: Value; error?: FieldErrors; loading: boolean }>({
+    loading: true,
+  });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
@@ -153,9 +164,17 @@ export function useAsync<Value>(load: () => Promise<Value>, deps: unknown[]): As
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-export function Button(props: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' }) {
+export function Button(
+  props: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' },
+) {
   const { variant = 'secondary', class: className, type, ...rest } = props;
-  return <button type={(type as 'button' | 'submit' | undefined) ?? 'button'} class={`button button-${variant} ${className ?? ''}`} {...rest} />;
+  return (
+    <button
+      type={(type as 'button' | 'submit' | undefined) ?? 'button'}
+      class={`button button-${variant} ${className ?? ''}`}
+      {...rest}
+    />
+  );
 }
 
 export function formatMoney(value: number, language: string): string {
@@ -164,5 +183,7 @@ export function formatMoney(value: number, language: string): string {
 
 export function formatDateTime(iso: string | undefined, language: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
 }

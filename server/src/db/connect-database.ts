@@ -31,12 +31,19 @@ export function redactUri(uri: string): string {
  * Connects mongoose's default connection, choosing in order: MONGODB_URI; mongodb-memory-server
  * when a mongod binary can be had; else the in-process demo server (data lost on exit).
  */
-export async function connectDatabase(options: ConnectDatabaseOptions): Promise<DatabaseConnection> {
+export async function connectDatabase(
+  options: ConnectDatabaseOptions,
+): Promise<DatabaseConnection> {
   const { logger, dbName } = options;
   if (options.mongodbUri) {
     await mongoose.connect(options.mongodbUri, { dbName });
     logger.info({ uri: redactUri(options.mongodbUri), dbName }, 'connected to MongoDB');
-    return { kind: 'external', uri: options.mongodbUri, dbName, disconnect: () => mongoose.disconnect() };
+    return {
+      kind: 'external',
+      uri: options.mongodbUri,
+      dbName,
+      disconnect: () => mongoose.disconnect(),
+    };
   }
 
   const memoryServer = await startMemoryServer({ dataDir: options.dataDir, logger });
@@ -47,7 +54,10 @@ export async function connectDatabase(options: ConnectDatabaseOptions): Promise<
       await memoryServer.stop();
       throw error;
     }
-    logger.info({ uri: memoryServer.uri, dbName }, 'connected to mongodb-memory-server (persistent data under the data directory)');
+    logger.info(
+      { uri: memoryServer.uri, dbName },
+      'connected to mongodb-memory-server (persistent data under the data directory)',
+    );
     return {
       kind: 'memory-server',
       uri: memoryServer.uri,
@@ -87,7 +97,8 @@ export async function connectDatabase(options: ConnectDatabaseOptions): Promise<
 /** `/readyz`: true when the default connection answers a ping. */
 export async function isDatabaseReady(): Promise<boolean> {
   const database = mongoose.connection.db;
-  if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected || !database) return false;
+  if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected || !database)
+    return false;
   try {
     const reply = await database.admin().command({ ping: 1 });
     return reply.ok === 1;

@@ -21,8 +21,16 @@ export interface MemoryServerOptions {
 }
 
 function downloadExpected(): boolean {
-  if (process.env.MONGOMS_RUNTIME_DOWNLOAD === 'false' || process.env.MONGOMS_RUNTIME_DOWNLOAD === '0') return false;
-  return process.env.NODE_ENV !== 'test' && process.env.CI === undefined && process.env.JEST_WORKER_ID === undefined;
+  if (
+    process.env.MONGOMS_RUNTIME_DOWNLOAD === 'false' ||
+    process.env.MONGOMS_RUNTIME_DOWNLOAD === '0'
+  )
+    return false;
+  return (
+    process.env.NODE_ENV !== 'test' &&
+    process.env.CI === undefined &&
+    process.env.JEST_WORKER_ID === undefined
+  );
 }
 
 /**
@@ -31,7 +39,9 @@ function downloadExpected(): boolean {
  * network access, or (on a user's machine) one bounded download attempt. Resolves undefined —
  * never hangs — when none is available or the start fails.
  */
-export async function startMemoryServer(options: MemoryServerOptions): Promise<MemoryServerHandle | undefined> {
+export async function startMemoryServer(
+  options: MemoryServerOptions,
+): Promise<MemoryServerHandle | undefined> {
   const version = process.env.MONGOMS_VERSION ?? DEFAULT_VERSION;
   const systemBinary = process.env.MONGOMS_SYSTEM_BINARY;
   const located = systemBinary ? undefined : await DryMongoBinary.locateBinary({ version });
@@ -57,14 +67,28 @@ export async function startMemoryServer(options: MemoryServerOptions): Promise<M
   try {
     const outcome = await Promise.race([starting, timeout]);
     if (outcome === 'timeout') {
-      options.logger.warn({ timeoutMs: options.timeoutMs ?? 120_000 }, 'mongodb-memory-server did not start in time; not using it');
+      options.logger.warn(
+        { timeoutMs: options.timeoutMs ?? 120_000 },
+        'mongodb-memory-server did not start in time; not using it',
+      );
       // Stop it should it come up later, so no orphan mongod keeps running.
-      starting.then((late) => late.stop({ doCleanup: false }), () => undefined).catch(() => undefined);
+      starting
+        .then(
+          (late) => late.stop({ doCleanup: false }),
+          () => undefined,
+        )
+        .catch(() => undefined);
       return undefined;
     }
-    return { uri: outcome.getUri(), stop: async () => void (await outcome.stop({ doCleanup: false })) };
+    return {
+      uri: outcome.getUri(),
+      stop: async () => void (await outcome.stop({ doCleanup: false })),
+    };
   } catch (error) {
-    options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'mongodb-memory-server could not start');
+    options.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'mongodb-memory-server could not start',
+    );
     return undefined;
   } finally {
     clearTimeout(timer);

@@ -3,7 +3,11 @@ import { useTestDatabase } from './test-database';
 
 const contactSchema = new mongoose.Schema(
   {
-    email: { type: String, required: true, unique: [true, 'That e-mail address is already in the CRM'] },
+    email: {
+      type: String,
+      required: true,
+      unique: [true, 'That e-mail address is already in the CRM'],
+    },
     name: String,
     tags: [String],
   },
@@ -20,7 +24,9 @@ describe('test database (mongoose on the in-process server, or MONGODB_URI)', ()
 
   it('connects to a replica set with a primary and a fresh database', async () => {
     // `topology` is internal to the driver's types; its description is what server selection uses.
-    const client = mongoose.connection.getClient() as unknown as { topology?: { description: { type: string } } };
+    const client = mongoose.connection.getClient() as unknown as {
+      topology?: { description: { type: string } };
+    };
     expect(client.topology?.description.type).toBe('ReplicaSetWithPrimary');
     expect(mongoose.connection.db?.databaseName).toMatch(/^test_test-database_/);
     const indexes = await Contact.listIndexes();
@@ -32,9 +38,16 @@ describe('test database (mongoose on the in-process server, or MONGODB_URI)', ()
     const found = await Contact.findById(created._id).lean();
     expect(found).toMatchObject({ email: 'ada@example.test', name: 'Ada', tags: ['vip'] });
 
-    const updated = await Contact.updateOne({ _id: created._id }, { $set: { name: 'Ada L.' }, $push: { tags: 'lead' } });
+    const updated = await Contact.updateOne(
+      { _id: created._id },
+      { $set: { name: 'Ada L.' }, $push: { tags: 'lead' } },
+    );
     expect(updated).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
-    const noop = await Contact.updateOne({ _id: created._id }, { $set: { name: 'Ada L.' } }, { timestamps: false });
+    const noop = await Contact.updateOne(
+      { _id: created._id },
+      { $set: { name: 'Ada L.' } },
+      { timestamps: false },
+    );
     expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
     expect((await Contact.findById(created._id).lean())?.tags).toEqual(['vip', 'lead']);
 
@@ -55,10 +68,17 @@ describe('test database (mongoose on the in-process server, or MONGODB_URI)', ()
 
     const raw = await Contact.collection.insertOne({ email: 'dup@example.test' }).then(
       () => undefined,
-      (caught: unknown) => caught as { code: number; keyValue: unknown; keyPattern: unknown; message: string },
+      (caught: unknown) =>
+        caught as { code: number; keyValue: unknown; keyPattern: unknown; message: string },
     );
-    expect(raw).toMatchObject({ code: 11000, keyValue: { email: 'dup@example.test' }, keyPattern: { email: 1 } });
-    expect(raw?.message).toMatch(/^E11000 duplicate key error collection: .*\.basicscontacts index: email_1 dup key: \{ email: "dup@example\.test" \}/);
+    expect(raw).toMatchObject({
+      code: 11000,
+      keyValue: { email: 'dup@example.test' },
+      keyPattern: { email: 1 },
+    });
+    expect(raw?.message).toMatch(
+      /^E11000 duplicate key error collection: .*\.basicscontacts index: email_1 dup key: \{ email: "dup@example\.test" \}/,
+    );
     expect(await Contact.countDocuments({ email: 'dup@example.test' })).toBe(1);
   });
 
@@ -73,7 +93,11 @@ describe('test database (mongoose on the in-process server, or MONGODB_URI)', ()
     await expect(
       session.withTransaction(async () => {
         await Contact.create([{ email: 'three@example.test' }], { session });
-        await Contact.updateOne({ email: 'one@example.test' }, { $set: { name: 'changed' } }, { session });
+        await Contact.updateOne(
+          { email: 'one@example.test' },
+          { $set: { name: 'changed' } },
+          { session },
+        );
         throw new Error('abort this transaction');
       }),
     ).rejects.toThrow('abort this transaction');

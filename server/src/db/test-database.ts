@@ -42,7 +42,8 @@ export async function connectTestDatabase(): Promise<TestDatabase> {
     dbName,
     disconnect: async () => {
       try {
-        if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await mongoose.connection.dropDatabase();
+        if (mongoose.connection.readyState === mongoose.ConnectionStates.connected)
+          await mongoose.connection.dropDatabase();
       } finally {
         await mongoose.disconnect();
         if (server) {

@@ -9,7 +9,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     return new ValidationError(
-      error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
+      error.issues.map((issue) => ({
+        field: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
     );
   }
   if (error instanceof mongoose.Error.ValidationError) {
@@ -24,9 +27,13 @@ export function toAppError(error: unknown): AppError {
   }
   if (error instanceof mongoose.mongo.MongoServerError && error.code === 11000) {
     const fields = Object.keys((error.keyValue as Record<string, unknown> | undefined) ?? {});
-    return new AppError('conflict', `A record with the same ${fields.join(', ') || 'key'} already exists`, {
-      fields,
-    });
+    return new AppError(
+      'conflict',
+      `A record with the same ${fields.join(', ') || 'key'} already exists`,
+      {
+        fields,
+      },
+    );
   }
   const httpError = error as { type?: string; status?: number; expose?: boolean } | null;
   if (httpError?.type === 'entity.parse.failed') {

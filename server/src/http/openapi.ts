@@ -22,7 +22,10 @@ function objectProperties(schema: z.ZodType | undefined): Array<[string, JsonSch
 }
 
 /** OpenAPI 3.1 for every declared route: generated from the same zod schemas that validate. */
-export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string; serverUrl: string }) {
+export function buildOpenApiDocument(
+  routes: RouteSpec[],
+  info: { version: string; serverUrl: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorSchema = toJsonSchema(errorResponseSchema, 'output');
   for (const route of routes) {
@@ -50,8 +53,12 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
           }
         : { description: response.description };
     }
-    const errorResponse = { description: 'Error', content: { 'application/json': { schema: errorSchema } } };
-    if (route.auth !== 'none') responses['401'] ??= { ...errorResponse, description: 'Not signed in' };
+    const errorResponse = {
+      description: 'Error',
+      content: { 'application/json': { schema: errorSchema } },
+    };
+    if (route.auth !== 'none')
+      responses['401'] ??= { ...errorResponse, description: 'Not signed in' };
     if (route.params || route.query || route.body) {
       responses['400'] ??= { ...errorResponse, description: 'Invalid input, each field named' };
     }

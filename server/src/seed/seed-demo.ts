@@ -40,13 +40,65 @@ export interface SeedResult {
 /** One password for every demo account: printed at start-up, accepted only on the demo database. */
 const demoPassword = 'inbox-crm-demo';
 
-const demoUsers: Array<{ login: string; name: string; email: string; accessLevel: AccessLevel; isAdmin: boolean; role: string; lang?: string }> = [
-  { login: 'admin', name: 'Alex Admin', email: 'admin@inbox-crm.example', accessLevel: 'manager', isAdmin: true, role: 'admin + sales manager' },
-  { login: 'mara', name: 'Mara Manager', email: 'mara@inbox-crm.example', accessLevel: 'manager', isAdmin: false, role: 'sales manager, leads both teams' },
-  { login: 'sam', name: 'Sam Senior', email: 'sam@inbox-crm.example', accessLevel: 'all', isAdmin: false, role: 'salesperson, all leads' },
-  { login: 'olivia', name: 'Olivia Own', email: 'olivia@inbox-crm.example', accessLevel: 'own', isAdmin: false, role: 'salesperson, own leads' },
-  { login: 'ana', name: 'Ana Popescu', email: 'ana@inbox-crm.example', accessLevel: 'own', isAdmin: false, role: 'salesperson, own leads (ro)', lang: 'ro' },
-  { login: 'li', name: '李娜 (Li Na)', email: 'li.na@inbox-crm.example', accessLevel: 'own', isAdmin: false, role: 'salesperson, own leads (zh-CN)', lang: 'zh-CN' },
+const demoUsers: Array<{
+  login: string;
+  name: string;
+  email: string;
+  accessLevel: AccessLevel;
+  isAdmin: boolean;
+  role: string;
+  lang?: string;
+}> = [
+  {
+    login: 'admin',
+    name: 'Alex Admin',
+    email: 'admin@inbox-crm.example',
+    accessLevel: 'manager',
+    isAdmin: true,
+    role: 'admin + sales manager',
+  },
+  {
+    login: 'mara',
+    name: 'Mara Manager',
+    email: 'mara@inbox-crm.example',
+    accessLevel: 'manager',
+    isAdmin: false,
+    role: 'sales manager, leads both teams',
+  },
+  {
+    login: 'sam',
+    name: 'Sam Senior',
+    email: 'sam@inbox-crm.example',
+    accessLevel: 'all',
+    isAdmin: false,
+    role: 'salesperson, all leads',
+  },
+  {
+    login: 'olivia',
+    name: 'Olivia Own',
+    email: 'olivia@inbox-crm.example',
+    accessLevel: 'own',
+    isAdmin: false,
+    role: 'salesperson, own leads',
+  },
+  {
+    login: 'ana',
+    name: 'Ana Popescu',
+    email: 'ana@inbox-crm.example',
+    accessLevel: 'own',
+    isAdmin: false,
+    role: 'salesperson, own leads (ro)',
+    lang: 'ro',
+  },
+  {
+    login: 'li',
+    name: '李娜 (Li Na)',
+    email: 'li.na@inbox-crm.example',
+    accessLevel: 'own',
+    isAdmin: false,
+    role: 'salesperson, own leads (zh-CN)',
+    lang: 'zh-CN',
+  },
 ];
 
 /**
@@ -60,7 +112,8 @@ export async function seedDemoCompanyIfEmpty(options: {
   databaseKind: NonNullable<AppDependencies['databaseKind']>;
 }): Promise<SeedResult> {
   const { config, logger, databaseKind } = options;
-  const allowed = config.SEED_DEMO === 'always' || (config.SEED_DEMO === 'auto' && databaseKind !== 'external');
+  const allowed =
+    config.SEED_DEMO === 'always' || (config.SEED_DEMO === 'auto' && databaseKind !== 'external');
   const demoSignIn = demoAccountsAllowed({ config, logger, databaseKind });
   const credentials = demoSignIn
     ? demoUsers.map((user) => ({ login: user.login, password: demoPassword, role: user.role }))
@@ -104,7 +157,10 @@ export async function seedDemoCompany(): Promise<Record<string, string>> {
   ];
   const stages: Record<string, string> = {};
   for (const stage of shared) {
-    const created = await createStage(admin, createStageBodySchema.parse({ ...stage, autoProbability: true }));
+    const created = await createStage(
+      admin,
+      createStageBodySchema.parse({ ...stage, autoProbability: true }),
+    );
     stages[stage.name] = created._id.toHexString();
   }
 
@@ -131,7 +187,13 @@ export async function seedDemoCompany(): Promise<Record<string, string>> {
   );
   const negotiation = await createStage(
     admin,
-    createStageBodySchema.parse({ name: 'Negotiation', sequence: 4, probability: 80, autoProbability: true, teamIds: [asia._id.toHexString()] }),
+    createStageBodySchema.parse({
+      name: 'Negotiation',
+      sequence: 4,
+      probability: 80,
+      autoProbability: true,
+      teamIds: [asia._id.toHexString()],
+    }),
   );
   stages.Negotiation = negotiation._id.toHexString();
 
@@ -151,33 +213,158 @@ export async function seedDemoCompany(): Promise<Record<string, string>> {
     await createProduct(admin, createProductBodySchema.parse(product));
   }
 
-  const company = async (name: string, email: string, website: string, city: string, countryCode: string) =>
-    (await createPartner(admin, createPartnerBodySchema.parse({ name, isCompany: true, email, website, city, countryCode })))._id.toHexString();
+  const company = async (
+    name: string,
+    email: string,
+    website: string,
+    city: string,
+    countryCode: string,
+  ) =>
+    (
+      await createPartner(
+        admin,
+        createPartnerBodySchema.parse({ name, isCompany: true, email, website, city, countryCode }),
+      )
+    )._id.toHexString();
   const person = async (name: string, email: string, parentId: string, func: string) =>
-    (await createPartner(admin, createPartnerBodySchema.parse({ name, email, parentId, jobPosition: func })))._id.toHexString();
+    (
+      await createPartner(
+        admin,
+        createPartnerBodySchema.parse({ name, email, parentId, jobPosition: func }),
+      )
+    )._id.toHexString();
 
-  const contoso = await company('Contoso Ltd', 'info@contoso.example', 'https://contoso.example', 'London', 'GB');
-  const fabrikam = await company('Fabrikam GmbH', 'office@fabrikam.example', 'https://fabrikam.example', 'Berlin', 'DE');
-  const tailspin = await company('Tailspin Toys SRL', 'contact@tailspin.example', 'https://tailspin.example', 'Cluj-Napoca', 'RO');
-  const northwind = await company('北风贸易 Northwind Trading', 'sales@northwind.example', 'https://northwind.example', '上海', 'CN');
+  const contoso = await company(
+    'Contoso Ltd',
+    'info@contoso.example',
+    'https://contoso.example',
+    'London',
+    'GB',
+  );
+  const fabrikam = await company(
+    'Fabrikam GmbH',
+    'office@fabrikam.example',
+    'https://fabrikam.example',
+    'Berlin',
+    'DE',
+  );
+  const tailspin = await company(
+    'Tailspin Toys SRL',
+    'contact@tailspin.example',
+    'https://tailspin.example',
+    'Cluj-Napoca',
+    'RO',
+  );
+  const northwind = await company(
+    '北风贸易 Northwind Trading',
+    'sales@northwind.example',
+    'https://northwind.example',
+    '上海',
+    'CN',
+  );
   const people = {
     jane: await person('Jane Cooper', 'jane.cooper@contoso.example', contoso, 'Purchasing manager'),
     max: await person('Max Müller', 'max.mueller@fabrikam.example', fabrikam, 'Facility manager'),
-    ioana: await person('Ioana Ionescu', 'ioana.ionescu@tailspin.example', tailspin, 'Director achiziții'),
+    ioana: await person(
+      'Ioana Ionescu',
+      'ioana.ionescu@tailspin.example',
+      tailspin,
+      'Director achiziții',
+    ),
     wang: await person('王伟 Wang Wei', 'wang.wei@northwind.example', northwind, '采购经理'),
   };
 
   const eu = europe._id.toHexString();
   const as = asia._id.toHexString();
   const opportunities = [
-    { name: 'Contoso: 120 office chairs', partnerId: people.jane, userId: users.olivia, teamId: eu, stage: 'Proposition', revenue: 29880, priority: '2', tags: ['Hot', 'Product'], deadline: 20 },
-    { name: 'Contoso: meeting room refit', partnerId: contoso, userId: users.sam, teamId: eu, stage: 'Qualified', revenue: 18000, priority: '1', tags: ['Services'], deadline: 45 },
-    { name: 'Fabrikam: standing desks Berlin office', partnerId: people.max, userId: users.ana, teamId: eu, stage: 'New', revenue: 41400, priority: '1', tags: ['Product'], deadline: 60 },
-    { name: 'Fabrikam: ergonomics training', partnerId: fabrikam, userId: users.olivia, teamId: eu, stage: 'New', revenue: 4750, priority: '0', tags: ['Training'], deadline: 30 },
-    { name: 'Tailspin: mobilier birou Cluj', partnerId: people.ioana, userId: users.ana, teamId: eu, stage: 'Qualified', revenue: 15600, priority: '2', tags: ['Product'], deadline: 25 },
-    { name: 'Unassigned: chairs for a school', partnerId: null, userId: null, teamId: eu, stage: 'New', revenue: 7200, priority: '0', tags: [], deadline: null },
-    { name: '北风贸易：上海办公室家具', partnerId: people.wang, userId: users.li, teamId: as, stage: 'Negotiation', revenue: 52000, priority: '3', tags: ['Hot', 'Product'], deadline: 15 },
-    { name: 'Northwind: consulting days', partnerId: northwind, userId: users.sam, teamId: as, stage: 'Proposition', revenue: 9500, priority: '1', tags: ['Services'], deadline: 40 },
+    {
+      name: 'Contoso: 120 office chairs',
+      partnerId: people.jane,
+      userId: users.olivia,
+      teamId: eu,
+      stage: 'Proposition',
+      revenue: 29880,
+      priority: '2',
+      tags: ['Hot', 'Product'],
+      deadline: 20,
+    },
+    {
+      name: 'Contoso: meeting room refit',
+      partnerId: contoso,
+      userId: users.sam,
+      teamId: eu,
+      stage: 'Qualified',
+      revenue: 18000,
+      priority: '1',
+      tags: ['Services'],
+      deadline: 45,
+    },
+    {
+      name: 'Fabrikam: standing desks Berlin office',
+      partnerId: people.max,
+      userId: users.ana,
+      teamId: eu,
+      stage: 'New',
+      revenue: 41400,
+      priority: '1',
+      tags: ['Product'],
+      deadline: 60,
+    },
+    {
+      name: 'Fabrikam: ergonomics training',
+      partnerId: fabrikam,
+      userId: users.olivia,
+      teamId: eu,
+      stage: 'New',
+      revenue: 4750,
+      priority: '0',
+      tags: ['Training'],
+      deadline: 30,
+    },
+    {
+      name: 'Tailspin: mobilier birou Cluj',
+      partnerId: people.ioana,
+      userId: users.ana,
+      teamId: eu,
+      stage: 'Qualified',
+      revenue: 15600,
+      priority: '2',
+      tags: ['Product'],
+      deadline: 25,
+    },
+    {
+      name: 'Unassigned: chairs for a school',
+      partnerId: null,
+      userId: null,
+      teamId: eu,
+      stage: 'New',
+      revenue: 7200,
+      priority: '0',
+      tags: [],
+      deadline: null,
+    },
+    {
+      name: '北风贸易：上海办公室家具',
+      partnerId: people.wang,
+      userId: users.li,
+      teamId: as,
+      stage: 'Negotiation',
+      revenue: 52000,
+      priority: '3',
+      tags: ['Hot', 'Product'],
+      deadline: 15,
+    },
+    {
+      name: 'Northwind: consulting days',
+      partnerId: northwind,
+      userId: users.sam,
+      teamId: as,
+      stage: 'Proposition',
+      revenue: 9500,
+      priority: '1',
+      tags: ['Services'],
+      deadline: 40,
+    },
   ] as const;
   const created: Record<string, string> = {};
   for (const opportunity of opportunities) {
@@ -202,29 +389,84 @@ export async function seedDemoCompany(): Promise<Record<string, string>> {
 
   // A few leads still to qualify (Sales Asia works with leads), one won and one lost deal.
   for (const lead of [
-    { name: 'Inquiry: 40 chairs for a call centre', contactName: 'Chen Jing', emailFrom: 'chen.jing@freemail.example', userId: null },
-    { name: 'Website form: desks for a start-up', contactName: 'Liu Yang', emailFrom: 'liu.yang@startup.example', userId: users.li },
+    {
+      name: 'Inquiry: 40 chairs for a call centre',
+      contactName: 'Chen Jing',
+      emailFrom: 'chen.jing@freemail.example',
+      userId: null,
+    },
+    {
+      name: 'Website form: desks for a start-up',
+      contactName: 'Liu Yang',
+      emailFrom: 'liu.yang@startup.example',
+      userId: users.li,
+    },
   ]) {
     await createLead(admin, createLeadBodySchema.parse({ type: 'lead', teamId: as, ...lead }));
   }
   const won = await createLead(
     admin,
-    createLeadBodySchema.parse({ type: 'opportunity', name: 'Contoso: reception desk', partnerId: people.jane, userId: users.olivia, teamId: eu, expectedRevenue: 5400, stageId: stages.Proposition }),
+    createLeadBodySchema.parse({
+      type: 'opportunity',
+      name: 'Contoso: reception desk',
+      partnerId: people.jane,
+      userId: users.olivia,
+      teamId: eu,
+      expectedRevenue: 5400,
+      stageId: stages.Proposition,
+    }),
   );
   await markWon(admin, won.id);
   const lost = await createLead(
     admin,
-    createLeadBodySchema.parse({ type: 'opportunity', name: 'Fabrikam: lounge furniture', partnerId: people.max, userId: users.sam, teamId: eu, expectedRevenue: 12000, stageId: stages.Qualified }),
+    createLeadBodySchema.parse({
+      type: 'opportunity',
+      name: 'Fabrikam: lounge furniture',
+      partnerId: people.max,
+      userId: users.sam,
+      teamId: eu,
+      expectedRevenue: 12000,
+      stageId: stages.Qualified,
+    }),
   );
-  await markLost(admin, lost.id, markLostBodySchema.parse({ lostReasonId: lostReasons[0], closingNote: 'Chose a cheaper supplier.' }));
-  await moveStage(admin, created['Contoso: meeting room refit'] as string, { stageId: stages.Proposition as string });
+  await markLost(
+    admin,
+    lost.id,
+    markLostBodySchema.parse({
+      lostReasonId: lostReasons[0],
+      closingNote: 'Chose a cheaper supplier.',
+    }),
+  );
+  await moveStage(admin, created['Contoso: meeting room refit'] as string, {
+    stageId: stages.Proposition as string,
+  });
 
   const activities = [
-    { lead: 'Contoso: 120 office chairs', userId: users.olivia, summary: 'Call Jane about delivery dates', days: -2 },
-    { lead: 'Fabrikam: standing desks Berlin office', userId: users.ana, summary: 'Send the quotation', days: 0 },
-    { lead: 'Tailspin: mobilier birou Cluj', userId: users.ana, summary: 'Întâlnire la sediul clientului', days: 5 },
+    {
+      lead: 'Contoso: 120 office chairs',
+      userId: users.olivia,
+      summary: 'Call Jane about delivery dates',
+      days: -2,
+    },
+    {
+      lead: 'Fabrikam: standing desks Berlin office',
+      userId: users.ana,
+      summary: 'Send the quotation',
+      days: 0,
+    },
+    {
+      lead: 'Tailspin: mobilier birou Cluj',
+      userId: users.ana,
+      summary: 'Întâlnire la sediul clientului',
+      days: 5,
+    },
     { lead: '北风贸易：上海办公室家具', userId: users.li, summary: '与王伟确认价格', days: 2 },
-    { lead: 'Northwind: consulting days', userId: users.sam, summary: 'Prepare workshop agenda', days: 9 },
+    {
+      lead: 'Northwind: consulting days',
+      userId: users.sam,
+      summary: 'Prepare workshop agenda',
+      days: 9,
+    },
   ];
   for (const activity of activities) {
     await scheduleActivity(

@@ -143,7 +143,11 @@ export const leadSchema = z.object({
   dayOpen: z.number().nullable(),
   dayClose: z.number().nullable(),
   nextActivity: nextActivitySchema.nullable(),
-  utm: z.object({ campaign: z.string().optional(), medium: z.string().optional(), source: z.string().optional() }),
+  utm: z.object({
+    campaign: z.string().optional(),
+    medium: z.string().optional(),
+    source: z.string().optional(),
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -224,7 +228,10 @@ export type ConvertLeadInput = z.infer<typeof convertLeadBodySchema>;
 
 export const mergeLeadsBodySchema = z.strictObject({
   /** The other records (1–4) to merge with the one in the path. */
-  ids: z.array(objectIdSchema).min(1, 'must name at least one other record').max(4, 'at most 5 records merge at once'),
+  ids: z
+    .array(objectIdSchema)
+    .min(1, 'must name at least one other record')
+    .max(4, 'at most 5 records merge at once'),
   userId: objectIdSchema.nullable().optional(),
   teamId: objectIdSchema.nullable().optional(),
 });

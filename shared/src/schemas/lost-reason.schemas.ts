@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { listResponseSchema, paginationQuerySchema, queryBooleanSchema } from './common.schemas';
 import { nameTranslationsSchema } from './tag.schemas';
 
-const lostReasonNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const lostReasonNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
 
 export const lostReasonSchema = z.object({
   id: z.string(),

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { listResponseSchema, objectIdSchema, paginationQuerySchema, queryBooleanSchema } from './common.schemas';
+import {
+  listResponseSchema,
+  objectIdSchema,
+  paginationQuerySchema,
+  queryBooleanSchema,
+} from './common.schemas';
 
 /**
  * An e-mail as typed: `a@b.example` or `"Name" <a@b.example>`. The server stores it as given and
@@ -9,7 +14,10 @@ export const typedEmailSchema = z
   .string()
   .trim()
   .max(320, 'must be at most 320 characters')
-  .refine((value) => /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(extractAddressPart(value)), 'is not a valid e-mail address');
+  .refine(
+    (value) => /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(extractAddressPart(value)),
+    'is not a valid e-mail address',
+  );
 
 function extractAddressPart(value: string): string {
   const angle = /<([^<>]*)>\s*$/.exec(value);
@@ -24,7 +32,10 @@ const countryCodeSchema = z
   .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RO')
   .transform((value) => value.toUpperCase());
 /** BCP-47 tags the product ships: `en`, `zh-CN`, `ro` (others accepted for address-book data). */
-const languageSchema = z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or zh-CN');
+const languageSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or zh-CN');
 
 export const partnerAddressTypeSchema = z.enum(['contact', 'invoice', 'delivery', 'other']);
 export const phoneKindSchema = z.enum(['work', 'mobile', 'home', 'fax', 'other']);
@@ -45,7 +56,9 @@ const partnerFieldsShape = {
   addressType: partnerAddressTypeSchema,
   email: typedEmailSchema.or(z.literal('')),
   /** Extra addresses; the primary one is mirrored into `email`. */
-  emails: z.array(z.strictObject({ email: typedEmailSchema, primary: z.boolean().default(false) })).max(20),
+  emails: z
+    .array(z.strictObject({ email: typedEmailSchema, primary: z.boolean().default(false) }))
+    .max(20),
   phone: phoneSchema,
   mobile: phoneSchema,
   phones: z
@@ -112,7 +125,14 @@ export const partnerSchema = z.object({
   phone: z.string(),
   mobile: z.string(),
   phoneSanitized: z.string().nullable(),
-  phones: z.array(z.object({ number: z.string(), sanitized: z.string().nullable(), kind: phoneKindSchema, primary: z.boolean() })),
+  phones: z.array(
+    z.object({
+      number: z.string(),
+      sanitized: z.string().nullable(),
+      kind: phoneKindSchema,
+      primary: z.boolean(),
+    }),
+  ),
   street: z.string(),
   street2: z.string(),
   zip: z.string(),
@@ -130,7 +150,12 @@ export const partnerSchema = z.object({
   vat: z.string(),
   ref: z.string(),
   externalRefs: z.array(
-    z.object({ provider: z.string(), uid: z.string(), etag: z.string().nullable(), syncedAt: z.string().nullable() }),
+    z.object({
+      provider: z.string(),
+      uid: z.string(),
+      etag: z.string().nullable(),
+      syncedAt: z.string().nullable(),
+    }),
   ),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -148,7 +173,9 @@ export const listPartnersQuerySchema = paginationQuerySchema.extend({
   tagId: objectIdSchema.optional(),
   userId: objectIdSchema.optional(),
   includeArchived: queryBooleanSchema.default(false),
-  sort: z.enum(['name', '-name', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt']).default('name'),
+  sort: z
+    .enum(['name', '-name', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'])
+    .default('name'),
 });
 export type ListPartnersQuery = z.infer<typeof listPartnersQuerySchema>;
 

@@ -79,7 +79,12 @@ export const pipelineSummarySchema = z.object({
     }),
   ),
   /** Open opportunities (active, not won). */
-  open: z.object({ count: z.number().int(), expectedRevenue: z.number(), proratedRevenue: z.number(), overdue: z.number().int() }),
+  open: z.object({
+    count: z.number().int(),
+    expectedRevenue: z.number(),
+    proratedRevenue: z.number(),
+    overdue: z.number().int(),
+  }),
   /** Opportunities won during the month: what is measured against the target until invoices exist. */
   wonThisMonth: z.object({ count: z.number().int(), expectedRevenue: z.number() }),
   /** wonThisMonth.expectedRevenue / invoicedTarget (null without a target). */

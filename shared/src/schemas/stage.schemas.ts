@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { listResponseSchema, objectIdSchema, paginationQuerySchema } from './common.schemas';
 import { nameTranslationsSchema } from './tag.schemas';
 
-const stageNameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const stageNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 export const probabilitySchema = z
   .number()
   .finite()

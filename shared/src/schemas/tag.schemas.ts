@@ -12,7 +12,11 @@ export const nameTranslationsSchema = z.strictObject({
 });
 export type NameTranslations = z.infer<typeof nameTranslationsSchema>;
 
-const tagNameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const tagNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 /** Odoo's kanban colour index: 0 = none, 1–11 = palette entries. */
 export const colorIndexSchema = z.number().int().min(0).max(11);
 

@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { listResponseSchema, moneySchema, objectIdSchema, paginationQuerySchema, queryBooleanSchema } from './common.schemas';
+import {
+  listResponseSchema,
+  moneySchema,
+  objectIdSchema,
+  paginationQuerySchema,
+  queryBooleanSchema,
+} from './common.schemas';
 import { colorIndexSchema, nameTranslationsSchema } from './tag.schemas';
 
-const teamNameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const teamNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 
 /** Who may write to the team's e-mail alias (Odoo's `alias_contact`). */
 export const aliasContactSchema = z.enum(['everyone', 'partners', 'followers']);

@@ -29,8 +29,10 @@ export class ControlServer {
   private readonly queue: QueuedCommand[] = [];
   private readonly pollers = new Set<http.ServerResponse>();
   private readonly waiting = new Map<number, Waiting>();
-  private readonly eventWaiters: Array<{ match: (e: ControlEvent) => boolean; resolve: (e: ControlEvent) => void }> =
-    [];
+  private readonly eventWaiters: Array<{
+    match: (e: ControlEvent) => boolean;
+    resolve: (e: ControlEvent) => void;
+  }> = [];
   private nextId = 1;
 
   private constructor(private readonly server: http.Server) {}

@@ -11,7 +11,11 @@ export interface RunningCrmServer {
   baseUrl: string;
   user: TestUser;
   /** An authenticated JSON call as the salesperson (assertions read the server through its API). */
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   download(path: string): Promise<Buffer>;
   stop(): Promise<void>;
 }
@@ -24,11 +28,18 @@ export async function startCrmServer(): Promise<RunningCrmServer> {
   const server = http.createServer(context.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const user = await context.createUser({ accessLevel: 'own', name: 'Sofia Marin', email: 'sofia.marin@larchmont.example.net' });
+  const user = await context.createUser({
+    accessLevel: 'own',
+    name: 'Sofia Marin',
+    email: 'sofia.marin@larchmont.example.net',
+  });
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { ...user.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...user.auth,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -9,14 +9,21 @@ import { findThunderbirdBinary, repoRoot, testXpiPath } from './thunderbird-inst
 export function thunderbirdTestMode(): { run: true } | { run: false; reason: string } {
   if (findThunderbirdBinary()) return { run: true };
   if (process.env.CI) return { run: true }; // launch fails loudly: CI must have Thunderbird
-  return { run: false, reason: 'Thunderbird is not installed (apt-get install -y thunderbird); real-client tests skipped.' };
+  return {
+    run: false,
+    reason:
+      'Thunderbird is not installed (apt-get install -y thunderbird); real-client tests skipped.',
+  };
 }
 
 /** Builds the xpis when they are missing or older than the extension's sources' last build. */
 export function ensureTestXpi(): void {
   const sourceDir = path.join(repoRoot, 'thunderbird-extension', 'src');
   if (existsSync(testXpiPath) && statSync(testXpiPath).mtimeMs >= newestMtime(sourceDir)) return;
-  execFileSync('npm', ['run', 'package', '-w', 'thunderbird-extension'], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync('npm', ['run', 'package', '-w', 'thunderbird-extension'], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
 }
 
 function newestMtime(dir: string): number {

@@ -49,7 +49,9 @@ export class MarionetteClient {
 
   /** Runs `body` (a function body; `arguments[i]` are the args) in the chrome context. */
   async execute<T>(body: string, args: unknown[] = []): Promise<T> {
-    const result = (await this.send('WebDriver:ExecuteScript', { script: body, args })) as { value: T };
+    const result = (await this.send('WebDriver:ExecuteScript', { script: body, args })) as {
+      value: T;
+    };
     return result.value;
   }
 
@@ -90,7 +92,9 @@ export class MarionetteClient {
       if (colon < 0) return;
       const length = Number(this.buffer.subarray(0, colon).toString('ascii'));
       if (this.buffer.length < colon + 1 + length) return;
-      const frame = JSON.parse(this.buffer.subarray(colon + 1, colon + 1 + length).toString('utf8')) as unknown;
+      const frame = JSON.parse(
+        this.buffer.subarray(colon + 1, colon + 1 + length).toString('utf8'),
+      ) as unknown;
       this.buffer = this.buffer.subarray(colon + 1 + length);
       this.onFrame(frame);
     }

@@ -9,7 +9,12 @@ import { MarionetteClient } from './marionette-client';
 // One real, headless Thunderbird on a fresh profile (recipe: ../shared/docs/reference/thunderbird.md §2).
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const testXpiPath = path.join(repoRoot, 'thunderbird-extension', 'dist', 'inbox-crm-test.xpi');
+export const testXpiPath = path.join(
+  repoRoot,
+  'thunderbird-extension',
+  'dist',
+  'inbox-crm-test.xpi',
+);
 export const releaseXpiPath = path.join(repoRoot, 'thunderbird-extension', 'dist', 'inbox-crm.xpi');
 export const mailFixturesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'mail');
 
@@ -78,13 +83,22 @@ export function toMbox(mails: Buffer[]): Buffer {
   const parts: Buffer[] = [];
   for (const mail of mails) {
     const text = mail.toString('latin1').replace(/^(>*From )/gm, '>$1');
-    parts.push(Buffer.from(`From - Mon Jan  5 10:00:00 2026\n${text}${text.endsWith('\n') ? '' : '\n'}\n`, 'latin1'));
+    parts.push(
+      Buffer.from(
+        `From - Mon Jan  5 10:00:00 2026\n${text}${text.endsWith('\n') ? '' : '\n'}\n`,
+        'latin1',
+      ),
+    );
   }
   return Buffer.concat(parts);
 }
 
 /** The test xpi plus a `test-control.json` telling its control channel where the harness listens. */
-export async function writeTestXpi(sourceXpi: string, destination: string, controlPort: number): Promise<void> {
+export async function writeTestXpi(
+  sourceXpi: string,
+  destination: string,
+  controlPort: number,
+): Promise<void> {
   const entries = unzipSync(new Uint8Array(await readFile(sourceXpi)));
   entries['test-control.json'] = strToU8(JSON.stringify({ port: controlPort }));
   await writeFile(destination, zipSync(entries));
@@ -96,12 +110,17 @@ function userJs(prefs: Record<string, string | number | boolean>): string {
     .join('\n');
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string) {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -121,7 +140,11 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
   await mkdir(path.join(profileDir, 'extensions'), { recursive: true });
   await mkdir(homeDir);
   await writeFile(path.join(profileDir, 'user.js'), userJs({ ...basePrefs, ...options.prefs }));
-  await writeTestXpi(options.xpiPath ?? testXpiPath, path.join(profileDir, 'extensions', `${extensionId}.xpi`), options.controlPort);
+  await writeTestXpi(
+    options.xpiPath ?? testXpiPath,
+    path.join(profileDir, 'extensions', `${extensionId}.xpi`),
+    options.controlPort,
+  );
   const localFolders = path.join(profileDir, 'Mail', 'Local Folders');
   await mkdir(localFolders, { recursive: true });
   for (const [folder, mails] of Object.entries(options.mailFolders ?? {})) {
@@ -129,11 +152,22 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
   }
 
   const log = createWriteStream(logPath);
-  const child = spawn(binary, ['--headless', '--no-remote', '-profile', profileDir, '--marionette', '-remote-allow-system-access'], {
-    env: { ...process.env, HOME: homeDir, MOZ_HEADLESS: '1' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    binary,
+    [
+      '--headless',
+      '--no-remote',
+      '-profile',
+      profileDir,
+      '--marionette',
+      '-remote-allow-system-access',
+    ],
+    {
+      env: { ...process.env, HOME: homeDir, MOZ_HEADLESS: '1' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   liveChildren.add(child);
@@ -147,10 +181,16 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
   };
   const stop = async () => {
     await Promise.race([marionette?.quit(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    const graceful = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+    const graceful = await Promise.race([
+      exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 5_000)),
+    ]);
     if (!graceful) {
       kill('SIGTERM');
-      const terminated = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+      const terminated = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 10_000)),
+      ]);
       if (!terminated) kill('SIGKILL');
       await exited;
     }
@@ -162,7 +202,10 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
   try {
     const portFile = path.join(profileDir, 'MarionetteActivePort');
     const port = await waitFor(
-      async () => (existsSync(portFile) ? Number((await readFile(portFile, 'utf8')).trim()) || undefined : undefined),
+      async () =>
+        existsSync(portFile)
+          ? Number((await readFile(portFile, 'utf8')).trim()) || undefined
+          : undefined,
       15_000,
       'MarionetteActivePort',
     );
@@ -170,7 +213,9 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
     await marionette.newChromeSession();
   } catch (error) {
     kill('SIGKILL');
-    throw new Error(`Thunderbird did not start (log: ${logPath}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Thunderbird did not start (log: ${logPath}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { pid, profileDir, logPath, marionette, stop };
 }

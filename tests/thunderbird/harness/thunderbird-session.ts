@@ -3,7 +3,11 @@ import path from 'node:path';
 import { ControlServer } from './control-server';
 import { type RunningCrmServer, startCrmServer } from './crm-server';
 import { ensureTestXpi } from './e2e-environment';
-import { launchThunderbird, mailFixturesDir, type ThunderbirdInstance } from './thunderbird-instance';
+import {
+  launchThunderbird,
+  mailFixturesDir,
+  type ThunderbirdInstance,
+} from './thunderbird-instance';
 import { grantHostPermission } from './thunderbird-ui';
 
 // One test file's world: the real CRM server, a real Thunderbird with the test xpi sideloaded and
@@ -51,12 +55,19 @@ export async function startThunderbirdSession(options: {
     await crm.stop();
   };
   try {
-    thunderbird = await launchThunderbird({ controlPort: control.port, mailFolders: options.mailFolders, prefs: options.prefs });
+    thunderbird = await launchThunderbird({
+      controlPort: control.port,
+      mailFolders: options.mailFolders,
+      prefs: options.prefs,
+    });
     await control.waitForEvent((event) => event.type === 'ready', 90_000);
     if (options.connect ?? true) {
-      const address = await control.run<{ ok: boolean; message: string; originPattern: string }>('request', {
-        request: { type: 'options/save-server', serverUrl: crm.baseUrl },
-      });
+      const address = await control.run<{ ok: boolean; message: string; originPattern: string }>(
+        'request',
+        {
+          request: { type: 'options/save-server', serverUrl: crm.baseUrl },
+        },
+      );
       if (!address.ok) throw new Error(`server URL refused: ${address.message}`);
       await grantHostPermission(thunderbird.marionette, address.originPattern);
       const check = await control.run<{ ok: boolean; message: string }>('request', {

@@ -5,7 +5,8 @@ import { extensionId, extensionWidgetId } from './thunderbird-instance';
 // click our message-list menu item (real menus.onClicked with info.selectedMessages), grant the
 // host permission the options page asks for, edit a card in the address book.
 
-const folderUrl = (folderName: string) => `mailbox://nobody@Local%20Folders/${encodeURIComponent(folderName)}`;
+const folderUrl = (folderName: string) =>
+  `mailbox://nobody@Local%20Folders/${encodeURIComponent(folderName)}`;
 
 /**
  * Shows `folderName`, selects the mails whose Message-ID (without brackets) is listed — or all
@@ -99,7 +100,10 @@ export async function clickMenuOnMessages(
 }
 
 /** What the options page's permissions.request would grant after the user clicked "Allow". */
-export async function grantHostPermission(marionette: MarionetteClient, originPattern: string): Promise<void> {
+export async function grantHostPermission(
+  marionette: MarionetteClient,
+  originPattern: string,
+): Promise<void> {
   await marionette.executeAsync(
     `
     const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
@@ -137,7 +141,9 @@ export async function editCardInAddressBook(
 }
 
 /** Cards of the "CRM" address book as Thunderbird stores them. */
-export async function readCrmAddressBook(marionette: MarionetteClient): Promise<Array<{ uid: string; vCard: string }>> {
+export async function readCrmAddressBook(
+  marionette: MarionetteClient,
+): Promise<Array<{ uid: string; vCard: string }>> {
   return marionette.execute(
     `
     const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');

@@ -25,8 +25,15 @@ function setup(statuses: Record<number, MailActionResult['status']>) {
     hostId: source.summary.hostId,
     subject: source.summary.subject,
     status: statuses[Number(source.summary.hostId)] ?? 'created',
-    record: { resModel: 'lead', resId: `lead-${source.summary.hostId}`, name: source.summary.subject },
-    reason: statuses[Number(source.summary.hostId)] === 'failed' ? 'The CRM did not accept this' : undefined,
+    record: {
+      resModel: 'lead',
+      resId: `lead-${source.summary.hostId}`,
+      name: source.summary.subject,
+    },
+    reason:
+      statuses[Number(source.summary.hostId)] === 'failed'
+        ? 'The CRM did not accept this'
+        : undefined,
   });
   const runners: BulkRunners = {
     create: jest.fn(async (sources, onResult) => {
@@ -46,7 +53,12 @@ function setup(statuses: Record<number, MailActionResult['status']>) {
     ),
   };
   let n = 0;
-  const jobs = new BulkJobs(messages, createExtensionStore(createMemoryStorageArea()), runners, () => `job-${++n}`);
+  const jobs = new BulkJobs(
+    messages,
+    createExtensionStore(createMemoryStorageArea()),
+    runners,
+    () => `job-${++n}`,
+  );
   return { jobs, runners, messages, seen };
 }
 
@@ -83,7 +95,10 @@ describe('BulkJobs', () => {
     const { jobs, messages } = setup({});
     messages.continueList.mockRejectedValueOnce(new Error('Invalid message list id'));
     const id = await jobs.start('create', { id: 'page2', messages: [header(1)] });
-    expect(await jobs.settled(id)).toMatchObject({ state: 'done', error: 'Invalid message list id' });
+    expect(await jobs.settled(id)).toMatchObject({
+      state: 'done',
+      error: 'Invalid message list id',
+    });
   });
 
   it('answers null for an unknown job', async () => {

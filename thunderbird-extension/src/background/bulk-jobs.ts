@@ -10,8 +10,15 @@ import type { BulkItemView, BulkJobView } from './protocol';
 // lose what was already reported); the selection is read fully with continueList first.
 
 export interface BulkRunners {
-  create(sources: MailSource[], onResult: (result: MailActionResult) => void): Promise<MailActionResult[]>;
-  log(sources: MailSource[], target: MailRecordRef, onResult: (result: MailActionResult) => void): Promise<MailActionResult[]>;
+  create(
+    sources: MailSource[],
+    onResult: (result: MailActionResult) => void,
+  ): Promise<MailActionResult[]>;
+  log(
+    sources: MailSource[],
+    target: MailRecordRef,
+    onResult: (result: MailActionResult) => void,
+  ): Promise<MailActionResult[]>;
 }
 
 const jobsKey = 'bulkJobs';
@@ -74,24 +81,43 @@ export class BulkJobs {
     const job = await this.get(id);
     if (!job || job.state !== 'choosing-target') return job;
     if (!headers) {
-      return this.change(id, (current) => ({ ...current, state: 'done', error: 'The selection was lost; select the mails again.' }));
+      return this.change(id, (current) => ({
+        ...current,
+        state: 'done',
+        error: 'The selection was lost; select the mails again.',
+      }));
     }
     this.pendingSelections.delete(id);
     await this.change(id, (current) => ({ ...current, state: 'running', target }));
-    const work = this.run(id, headers, (sources, onResult) => this.runners.log(sources, target, onResult));
-    this.running.set(id, work.finally(() => this.running.delete(id)));
+    const work = this.run(id, headers, (sources, onResult) =>
+      this.runners.log(sources, target, onResult),
+    );
+    this.running.set(
+      id,
+      work.finally(() => this.running.delete(id)),
+    );
     return this.get(id);
   }
 
-  private async collectAndRun(id: string, kind: 'create' | 'log', selection: MessageList): Promise<void> {
-    const headers = await collectMessageList(this.messages, selection, (count) =>
-      void this.change(id, (job) => ({ ...job, total: Math.max(job.total, count) })),
+  private async collectAndRun(
+    id: string,
+    kind: 'create' | 'log',
+    selection: MessageList,
+  ): Promise<void> {
+    const headers = await collectMessageList(
+      this.messages,
+      selection,
+      (count) => void this.change(id, (job) => ({ ...job, total: Math.max(job.total, count) })),
     );
     await this.change(id, (job) => ({
       ...job,
       total: headers.length,
       state: kind === 'create' ? 'running' : 'choosing-target',
-      items: headers.map((header) => ({ hostId: header.id, subject: header.subject, state: 'waiting' as const })),
+      items: headers.map((header) => ({
+        hostId: header.id,
+        subject: header.subject,
+        state: 'waiting' as const,
+      })),
     }));
     if (kind === 'log') {
       this.pendingSelections.set(id, headers);
@@ -103,7 +129,10 @@ export class BulkJobs {
   private async run(
     id: string,
     headers: MessageHeader[],
-    runner: (sources: MailSource[], onResult: (result: MailActionResult) => void) => Promise<MailActionResult[]>,
+    runner: (
+      sources: MailSource[],
+      onResult: (result: MailActionResult) => void,
+    ) => Promise<MailActionResult[]>,
   ): Promise<void> {
     const sources = headers.map((header) => toMailSource(this.messages, header));
     const updates: Promise<unknown>[] = [];
@@ -113,7 +142,12 @@ export class BulkJobs {
           ...job,
           items: job.items.map((item) =>
             String(item.hostId) === result.hostId
-              ? { ...item, state: itemStateOf(result), record: result.record, message: result.reason }
+              ? {
+                  ...item,
+                  state: itemStateOf(result),
+                  record: result.record,
+                  message: result.reason,
+                }
               : item,
           ),
         })),
@@ -124,10 +158,15 @@ export class BulkJobs {
   }
 
   private async save(job: BulkJobView): Promise<void> {
-    await this.store.update<BulkJobView[]>(jobsKey, (jobs = []) => [...jobs.filter((j) => j.id !== job.id), job].slice(-keptJobs));
+    await this.store.update<BulkJobView[]>(jobsKey, (jobs = []) =>
+      [...jobs.filter((j) => j.id !== job.id), job].slice(-keptJobs),
+    );
   }
 
-  private async change(id: string, apply: (job: BulkJobView) => BulkJobView): Promise<BulkJobView | null> {
+  private async change(
+    id: string,
+    apply: (job: BulkJobView) => BulkJobView,
+  ): Promise<BulkJobView | null> {
     let changed: BulkJobView | null = null;
     await this.store.update<BulkJobView[]>(jobsKey, (jobs = []) =>
       jobs.map((job) => (job.id === id ? (changed = apply(job)) : job)),

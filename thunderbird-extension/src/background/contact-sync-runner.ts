@@ -19,7 +19,8 @@ export async function runContactSync(context: SyncRunContext): Promise<SyncRunRe
       hostKind: 'thunderbird',
       device: context.clientId,
       onProgress: (progress) => context.onProgress(progress.done, progress.total),
-      onError: (error) => console.warn('inbox-crm: contact change not recorded:', (error as Error).message),
+      onError: (error) =>
+        console.warn('inbox-crm: contact change not recorded:', (error as Error).message),
     });
     instance.start();
     engine = { clientId: context.clientId, scope: context.scope, engine: instance };
@@ -28,7 +29,9 @@ export async function runContactSync(context: SyncRunContext): Promise<SyncRunRe
   const rejected = summary.rejected.length;
   if (rejected > 0) {
     // Rejected changes stay on the card; the status line names the first reason.
-    console.warn(`inbox-crm: ${rejected} contact change(s) refused by the CRM: ${summary.rejected[0]!.message}`);
+    console.warn(
+      `inbox-crm: ${rejected} contact change(s) refused by the CRM: ${summary.rejected[0]!.message}`,
+    );
   }
   return { conflicts: (await engine.engine.conflicts()).length, summary };
 }

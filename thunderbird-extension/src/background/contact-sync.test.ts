@@ -36,7 +36,12 @@ describe('contact sync scheduling', () => {
     const { sync } = setup(runner);
     const status = await sync.runNow();
     expect(runner.mock.calls[0]![0].clientId).toMatch(/^tb-/);
-    expect(status).toEqual({ state: 'idle', lastSyncAt: '2026-01-05T10:00:00.000Z', conflicts: 2, lastError: undefined });
+    expect(status).toEqual({
+      state: 'idle',
+      lastSyncAt: '2026-01-05T10:00:00.000Z',
+      conflicts: 2,
+      lastError: undefined,
+    });
   });
 
   it('keeps the last error readable and does not run twice at once', async () => {
@@ -44,7 +49,10 @@ describe('contact sync scheduling', () => {
     const runner = jest.fn(
       () =>
         new Promise<{ conflicts: number }>((_, reject) => {
-          release = () => reject(Object.assign(new Error('x'), { userMessage: 'The CRM server cannot be reached.' }));
+          release = () =>
+            reject(
+              Object.assign(new Error('x'), { userMessage: 'The CRM server cannot be reached.' }),
+            );
         }),
     );
     const { sync } = setup(runner);
@@ -59,7 +67,10 @@ describe('contact sync scheduling', () => {
     expect(await second).toBe(status);
     // The second request ran right after the first, not in parallel.
     expect(runner).toHaveBeenCalledTimes(2);
-    expect(status).toMatchObject({ state: 'error', lastError: 'The CRM server cannot be reached.' });
+    expect(status).toMatchObject({
+      state: 'error',
+      lastError: 'The CRM server cannot be reached.',
+    });
   });
 
   it('does nothing before the add-on is connected, and reports "off" when the user turned sync off', async () => {
@@ -69,7 +80,10 @@ describe('contact sync scheduling', () => {
     expect(runner).not.toHaveBeenCalled();
 
     const { sync, store } = setup(runner);
-    await updateSettings(store, (settings) => ({ ...settings, sync: { ...settings.sync, enabled: false } }));
+    await updateSettings(store, (settings) => ({
+      ...settings,
+      sync: { ...settings.sync, enabled: false },
+    }));
     expect((await sync.runNow()).state).toBe('off');
     expect(runner).not.toHaveBeenCalled();
   });
@@ -87,6 +101,9 @@ describe('contact sync scheduling', () => {
     expect(runner).toHaveBeenCalledTimes(2);
 
     await sync.schedule();
-    expect(alarms.create).toHaveBeenCalledWith(contactSyncAlarm, expect.objectContaining({ periodInMinutes: 15 }));
+    expect(alarms.create).toHaveBeenCalledWith(
+      contactSyncAlarm,
+      expect.objectContaining({ periodInMinutes: 15 }),
+    );
   });
 });

@@ -52,11 +52,14 @@ export function createContactSync(deps: ContactSyncDeps) {
   const readStatus = async (): Promise<SyncStatusView> =>
     (await deps.store.get<SyncStatusView>(statusKey)) ?? { state: 'idle', conflicts: 0 };
   const writeStatus = (change: (status: SyncStatusView) => SyncStatusView) =>
-    deps.store.update<SyncStatusView>(statusKey, (status) => change(status ?? { state: 'idle', conflicts: 0 }));
+    deps.store.update<SyncStatusView>(statusKey, (status) =>
+      change(status ?? { state: 'idle', conflicts: 0 }),
+    );
 
   async function runOnce(): Promise<SyncStatusView> {
     const settings = await loadSettings(deps.store);
-    if (!settings.sync.enabled) return writeStatus((status) => ({ ...status, state: 'off', progress: undefined }));
+    if (!settings.sync.enabled)
+      return writeStatus((status) => ({ ...status, state: 'off', progress: undefined }));
     if (!(await deps.isConfigured())) return readStatus();
     await writeStatus((status) => ({ ...status, state: 'running', progress: { done: 0 } }));
     try {
@@ -66,7 +69,8 @@ export function createContactSync(deps: ContactSyncDeps) {
         store: deps.store,
         clientId: await deviceId(deps.store),
         scope: settings.sync.scope,
-        onProgress: (done, total) => void writeStatus((status) => ({ ...status, progress: { done, total } })),
+        onProgress: (done, total) =>
+          void writeStatus((status) => ({ ...status, progress: { done, total } })),
       });
       const rejected = result.summary?.rejected ?? [];
       return await writeStatus(() => ({
@@ -74,11 +78,19 @@ export function createContactSync(deps: ContactSyncDeps) {
         lastSyncAt: now().toISOString(),
         conflicts: result.conflicts,
         // Refused changes stay on the card in Thunderbird; say why so the user can fix them.
-        lastError: rejected.length > 0 ? `${rejected.length} change(s) refused by the CRM: ${rejected[0]!.message}` : undefined,
+        lastError:
+          rejected.length > 0
+            ? `${rejected.length} change(s) refused by the CRM: ${rejected[0]!.message}`
+            : undefined,
       }));
     } catch (error) {
       const message = (error as { userMessage?: string }).userMessage ?? (error as Error).message;
-      return writeStatus((status) => ({ ...status, state: 'error', progress: undefined, lastError: message }));
+      return writeStatus((status) => ({
+        ...status,
+        state: 'error',
+        progress: undefined,
+        lastError: message,
+      }));
     }
   }
 
@@ -112,7 +124,11 @@ export function createContactSync(deps: ContactSyncDeps) {
     async schedule(): Promise<void> {
       const settings = await loadSettings(deps.store);
       await deps.alarms.clear(contactSyncAlarm);
-      if (settings.sync.enabled) deps.alarms.create(contactSyncAlarm, { periodInMinutes: settings.sync.intervalMinutes, delayInMinutes: 0.1 });
+      if (settings.sync.enabled)
+        deps.alarms.create(contactSyncAlarm, {
+          periodInMinutes: settings.sync.intervalMinutes,
+          delayInMinutes: 0.1,
+        });
     },
     /** Synchronously, at the top level of the background script. */
     registerListeners(): void {

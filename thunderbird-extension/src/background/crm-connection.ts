@@ -40,7 +40,8 @@ export class CrmConnection {
     return createApiClient({
       baseUrl: settings.serverUrl,
       fetch: this.deps.fetch,
-      getAccessToken: () => (overrides.signIn ? this.tokenOf(overrides.signIn) : this.accessToken()),
+      getAccessToken: () =>
+        overrides.signIn ? this.tokenOf(overrides.signIn) : this.accessToken(),
     });
   }
 

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
-import { EntraSignInError, needsRefresh, pkcePair, refreshEntraSignIn, signInWithEntra } from './entra-sign-in';
+import {
+  EntraSignInError,
+  needsRefresh,
+  pkcePair,
+  refreshEntraSignIn,
+  signInWithEntra,
+} from './entra-sign-in';
 
-const config = { tenantId: 'contoso', clientId: 'client-1', scope: 'api://crm/access_as_user', authorityBase: 'http://127.0.0.1:9' };
+const config = {
+  tenantId: 'contoso',
+  clientId: 'client-1',
+  scope: 'api://crm/access_as_user',
+  authorityBase: 'http://127.0.0.1:9',
+};
 const redirect = 'https://0123abcd.extensions.allizom.org/';
 const idToken = `h.${Buffer.from(JSON.stringify({ preferred_username: 'sofia@larchmont.example.net' })).toString('base64url')}.s`;
 
@@ -40,32 +51,55 @@ describe('signInWithEntra', () => {
       sentChallenge = authorize.searchParams.get('code_challenge')!;
       return `${redirect}?code=the-code&state=${authorize.searchParams.get('state')}`;
     });
-    const token = tokenEndpoint({ body: { access_token: 'at', refresh_token: 'rt', expires_in: 3600, id_token: idToken } });
-    const signIn = await signInWithEntra(identity, config, { interactive: true, fetch: token.fetch, now: () => 1000 });
-    expect(signIn).toMatchObject({ kind: 'entra', accessToken: 'at', refreshToken: 'rt', expiresAt: 3_601_000, account: 'sofia@larchmont.example.net' });
+    const token = tokenEndpoint({
+      body: { access_token: 'at', refresh_token: 'rt', expires_in: 3600, id_token: idToken },
+    });
+    const signIn = await signInWithEntra(identity, config, {
+      interactive: true,
+      fetch: token.fetch,
+      now: () => 1000,
+    });
+    expect(signIn).toMatchObject({
+      kind: 'entra',
+      accessToken: 'at',
+      refreshToken: 'rt',
+      expiresAt: 3_601_000,
+      account: 'sofia@larchmont.example.net',
+    });
     const exchange = token.calls[0]!;
     expect(exchange.get('grant_type')).toBe('authorization_code');
     expect(exchange.get('code')).toBe('the-code');
-    expect(createHash('sha256').update(exchange.get('code_verifier')!).digest('base64url')).toBe(sentChallenge);
+    expect(createHash('sha256').update(exchange.get('code_verifier')!).digest('base64url')).toBe(
+      sentChallenge,
+    );
   });
 
   it('refuses an answer whose state does not match', async () => {
     const identity = fakeIdentity(() => `${redirect}?code=x&state=forged`);
     const token = tokenEndpoint({ body: {} });
-    await expect(signInWithEntra(identity, config, { interactive: true, fetch: token.fetch })).rejects.toMatchObject({
+    await expect(
+      signInWithEntra(identity, config, { interactive: true, fetch: token.fetch }),
+    ).rejects.toMatchObject({
       code: 'state_mismatch',
     });
     expect(token.mock).not.toHaveBeenCalled();
   });
 
   it('reports the identity provider’s error readably', async () => {
-    const identity = fakeIdentity(() => `${redirect}?error=access_denied&error_description=The+user+declined`);
-    await expect(signInWithEntra(identity, config, { interactive: true })).rejects.toThrow('The user declined');
+    const identity = fakeIdentity(
+      () => `${redirect}?error=access_denied&error_description=The+user+declined`,
+    );
+    await expect(signInWithEntra(identity, config, { interactive: true })).rejects.toThrow(
+      'The user declined',
+    );
   });
 
   it('reports a failed token exchange with the provider’s description', async () => {
     const identity = fakeIdentity((a) => `${redirect}?code=x&state=${a.searchParams.get('state')}`);
-    const token = tokenEndpoint({ status: 400, body: { error: 'invalid_grant', error_description: 'AADSTS70008: expired\r\nTrace' } });
+    const token = tokenEndpoint({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'AADSTS70008: expired\r\nTrace' },
+    });
     const failure = signInWithEntra(identity, config, { interactive: true, fetch: token.fetch });
     await expect(failure).rejects.toBeInstanceOf(EntraSignInError);
     await expect(failure).rejects.toThrow('AADSTS70008: expired');
@@ -73,17 +107,35 @@ describe('signInWithEntra', () => {
 });
 
 describe('refreshEntraSignIn', () => {
-  const signIn = { kind: 'entra' as const, ...config, accessToken: 'old', refreshToken: 'rt', expiresAt: 0, account: 'a@b' };
+  const signIn = {
+    kind: 'entra' as const,
+    ...config,
+    accessToken: 'old',
+    refreshToken: 'rt',
+    expiresAt: 0,
+    account: 'a@b',
+  };
 
   it('uses the refresh token and keeps it when none is returned', async () => {
     const token = tokenEndpoint({ body: { access_token: 'new', expires_in: 60 } });
-    const refreshed = await refreshEntraSignIn(signIn, { fetch: token.fetch, now: () => 0, authorityBase: config.authorityBase });
+    const refreshed = await refreshEntraSignIn(signIn, {
+      fetch: token.fetch,
+      now: () => 0,
+      authorityBase: config.authorityBase,
+    });
     expect(token.calls[0]!.get('grant_type')).toBe('refresh_token');
-    expect(refreshed).toMatchObject({ accessToken: 'new', refreshToken: 'rt', expiresAt: 60_000, account: 'a@b' });
+    expect(refreshed).toMatchObject({
+      accessToken: 'new',
+      refreshToken: 'rt',
+      expiresAt: 60_000,
+      account: 'a@b',
+    });
   });
 
   it('asks to sign in again without a refresh token', async () => {
-    await expect(refreshEntraSignIn({ ...signIn, refreshToken: undefined })).rejects.toMatchObject({ code: 'expired' });
+    await expect(refreshEntraSignIn({ ...signIn, refreshToken: undefined })).rejects.toMatchObject({
+      code: 'expired',
+    });
   });
 
   it('refreshes a minute before expiry', () => {

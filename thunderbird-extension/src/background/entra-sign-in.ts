@@ -33,9 +33,13 @@ function base64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function pkcePair(random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))) {
+export async function pkcePair(
+  random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n)),
+) {
   const verifier = base64Url(random(32));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)),
+  );
   return { verifier, challenge: base64Url(digest) };
 }
 
@@ -70,15 +74,25 @@ export async function signInWithEntra(
 
   let finalUrl: string;
   try {
-    finalUrl = await identity.launchWebAuthFlow({ url: authorize.toString(), interactive: options.interactive });
+    finalUrl = await identity.launchWebAuthFlow({
+      url: authorize.toString(),
+      interactive: options.interactive,
+    });
   } catch (error) {
-    throw new EntraSignInError(`Sign-in was cancelled or could not start: ${(error as Error).message}`, 'flow_failed');
+    throw new EntraSignInError(
+      `Sign-in was cancelled or could not start: ${(error as Error).message}`,
+      'flow_failed',
+    );
   }
   const answer = new URL(finalUrl).searchParams;
   if (answer.get('error')) {
-    throw new EntraSignInError(answer.get('error_description') ?? answer.get('error') ?? 'sign-in failed', answer.get('error')!);
+    throw new EntraSignInError(
+      answer.get('error_description') ?? answer.get('error') ?? 'sign-in failed',
+      answer.get('error')!,
+    );
   }
-  if (answer.get('state') !== state) throw new EntraSignInError('Sign-in answer did not match the request.', 'state_mismatch');
+  if (answer.get('state') !== state)
+    throw new EntraSignInError('Sign-in answer did not match the request.', 'state_mismatch');
   const code = answer.get('code');
   if (!code) throw new EntraSignInError('Sign-in returned no authorization code.', 'no_code');
 
@@ -93,10 +107,19 @@ export async function refreshEntraSignIn(
   signIn: EntraSignIn,
   options: { fetch?: typeof fetch; now?: () => number; authorityBase?: string } = {},
 ): Promise<EntraSignIn> {
-  if (!signIn.refreshToken) throw new EntraSignInError('Your Microsoft sign-in expired. Sign in again.', 'expired');
+  if (!signIn.refreshToken)
+    throw new EntraSignInError('Your Microsoft sign-in expired. Sign in again.', 'expired');
   const config = { ...signIn, authorityBase: options.authorityBase };
-  const refreshed = await requestTokens(config, { grant_type: 'refresh_token', refresh_token: signIn.refreshToken }, options);
-  return { ...refreshed, refreshToken: refreshed.refreshToken ?? signIn.refreshToken, account: refreshed.account ?? signIn.account };
+  const refreshed = await requestTokens(
+    config,
+    { grant_type: 'refresh_token', refresh_token: signIn.refreshToken },
+    options,
+  );
+  return {
+    ...refreshed,
+    refreshToken: refreshed.refreshToken ?? signIn.refreshToken,
+    account: refreshed.account ?? signIn.account,
+  };
 }
 
 export function needsRefresh(signIn: EntraSignIn, now = Date.now()): boolean {
@@ -113,12 +136,19 @@ async function requestTokens(
   const response = await doFetch(endpoint(config, 'token'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: config.clientId, scope: scopes(config), ...grant }).toString(),
+    body: new URLSearchParams({
+      client_id: config.clientId,
+      scope: scopes(config),
+      ...grant,
+    }).toString(),
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok || typeof body.access_token !== 'string') {
     const code = typeof body.error === 'string' ? body.error : `http_${response.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description.split('\r\n')[0] : undefined;
+    const description =
+      typeof body.error_description === 'string'
+        ? body.error_description.split('\r\n')[0]
+        : undefined;
     throw new EntraSignInError(description ?? `Microsoft sign-in failed (${code}).`, code);
   }
   return {
@@ -137,7 +167,10 @@ async function requestTokens(
 function accountOf(idToken: string): string | undefined {
   try {
     const payload = idToken.split('.')[1] ?? '';
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+      string,
+      unknown
+    >;
     const name = json.preferred_username ?? json.email ?? json.name;
     return typeof name === 'string' ? name : undefined;
   } catch {

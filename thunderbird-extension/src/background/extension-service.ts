@@ -40,7 +40,10 @@ export interface ContactSyncControl {
 }
 
 export interface ExtensionServiceDeps {
-  browser: Pick<ThunderbirdBrowser, 'messages' | 'messageDisplay' | 'messageDisplayAction' | 'identity'>;
+  browser: Pick<
+    ThunderbirdBrowser,
+    'messages' | 'messageDisplay' | 'messageDisplayAction' | 'identity'
+  >;
   store: KeyValueStore;
   connection: CrmConnection;
   api: CrmApi;
@@ -54,7 +57,8 @@ const serverUrlMessages: Record<ServerUrlError['problem'], string> = {
   empty: 'Enter the address of your CRM server.',
   invalid: 'This is not a valid web address.',
   scheme: 'The address must start with https://.',
-  insecure: 'Use https:// — plain http is only accepted for a server on this computer (127.0.0.1 / localhost).',
+  insecure:
+    'Use https:// — plain http is only accepted for a server on this computer (127.0.0.1 / localhost).',
   credentials: 'Do not put a user name or password in the address; sign in below instead.',
 };
 
@@ -72,9 +76,13 @@ export class ExtensionService {
     this.mailDeps = { api: deps.api, offlineQueue: deps.queue, host: 'thunderbird' };
     this.bulk = new BulkJobs(deps.browser.messages, deps.store, {
       create: (sources, onResult) =>
-        createOpportunitiesFromMails(sources, this.mailDeps, { onProgress: ({ current }) => current && onResult(current) }),
+        createOpportunitiesFromMails(sources, this.mailDeps, {
+          onProgress: ({ current }) => current && onResult(current),
+        }),
       log: (sources, target, onResult) =>
-        logMailsToRecord(sources, asLogTarget(target), this.mailDeps, { onProgress: ({ current }) => current && onResult(current) }),
+        logMailsToRecord(sources, asLogTarget(target), this.mailDeps, {
+          onProgress: ({ current }) => current && onResult(current),
+        }),
     });
   }
 
@@ -82,7 +90,9 @@ export class ExtensionService {
     return (await this.dispatch(request)) as BackgroundResponses[T['type']];
   }
 
-  private async dispatch(request: BackgroundRequest): Promise<BackgroundResponses[BackgroundRequest['type']]> {
+  private async dispatch(
+    request: BackgroundRequest,
+  ): Promise<BackgroundResponses[BackgroundRequest['type']]> {
     switch (request.type) {
       case 'status':
         return this.status();
@@ -90,12 +100,19 @@ export class ExtensionService {
         return this.loadPopup(request.tabId);
       case 'popup/create-opportunity':
         return this.single(request.hostId, (source) =>
-          createOpportunitiesFromMails([source], this.mailDeps, { editDraft: () => request.draft, logWhenThreadKnown: false }),
+          createOpportunitiesFromMails([source], this.mailDeps, {
+            editDraft: () => request.draft,
+            logWhenThreadKnown: false,
+          }),
         );
       case 'popup/log':
-        return this.single(request.hostId, (source) => logMailsToRecord([source], asLogTarget(request.target), this.mailDeps));
+        return this.single(request.hostId, (source) =>
+          logMailsToRecord([source], asLogTarget(request.target), this.mailDeps),
+        );
       case 'popup/add-contact':
-        return this.single(request.hostId, async (source) => [await addSenderAsContact(source, this.mailDeps)]);
+        return this.single(request.hostId, async (source) => [
+          await addSenderAsContact(source, this.mailDeps),
+        ]);
       case 'records/search':
         return this.search(request.query);
       case 'bulk/get':
@@ -128,7 +145,10 @@ export class ExtensionService {
     return {
       configured: Boolean(settings.serverUrl && signIn),
       serverUrl: settings.serverUrl,
-      signedInAs: signIn ? ((await this.deps.store.get<string>('signedInAs')) ?? (signIn.kind === 'entra' ? signIn.account : undefined)) : undefined,
+      signedInAs: signIn
+        ? ((await this.deps.store.get<string>('signedInAs')) ??
+          (signIn.kind === 'entra' ? signIn.account : undefined))
+        : undefined,
       queue: await this.queueView(),
       sync: await this.deps.sync.status(),
     };
@@ -139,7 +159,12 @@ export class ExtensionService {
     return {
       pending: actions
         .filter((action) => action.state !== 'sent')
-        .map((action) => ({ id: action.id, label: action.label, attempts: action.attempts, lastError: action.error?.message })),
+        .map((action) => ({
+          id: action.id,
+          label: action.label,
+          attempts: action.attempts,
+          lastError: action.error?.message,
+        })),
     };
   }
 
@@ -150,7 +175,11 @@ export class ExtensionService {
   }
 
   /** Which contacts sync is the server's setting (it filters the feed); timer and on/off are local. */
-  private async saveSync(request: { enabled: boolean; intervalMinutes: number; scope: ContactSyncScope }): Promise<StatusView> {
+  private async saveSync(request: {
+    enabled: boolean;
+    intervalMinutes: number;
+    scope: ContactSyncScope;
+  }): Promise<StatusView> {
     const before = await loadSettings(this.deps.store);
     if (request.scope !== before.sync.scope && (await this.deps.connection.isConfigured())) {
       await this.deps.api.request({
@@ -163,14 +192,19 @@ export class ExtensionService {
     }
     await updateSettings(this.deps.store, (settings) => ({
       ...settings,
-      sync: { enabled: request.enabled, intervalMinutes: request.intervalMinutes, scope: request.scope },
+      sync: {
+        enabled: request.enabled,
+        intervalMinutes: request.intervalMinutes,
+        scope: request.scope,
+      },
     }));
     await this.deps.sync.settingsChanged();
     return this.status();
   }
 
   private async retryQueue(): Promise<QueueView> {
-    for (const action of await this.deps.queue.list()) if (action.state === 'failed') await this.deps.queue.retry(action.id);
+    for (const action of await this.deps.queue.list())
+      if (action.state === 'failed') await this.deps.queue.retry(action.id);
     await this.flushQueue();
     return this.queueView();
   }
@@ -186,13 +220,19 @@ export class ExtensionService {
     const source = toMailSource(this.deps.browser.messages, header);
     if (!source.summary.from) return;
     try {
-      const context = await this.deps.api.mailContext({ from: source.summary.from.address, messageId: source.summary.messageId });
+      const context = await this.deps.api.mailContext({
+        from: source.summary.from.address,
+        messageId: source.summary.messageId,
+      });
       const records = context.alreadyLoggedOn;
       await action.setBadgeText({ tabId, text: records.length > 0 ? '✓' : null });
       await action.setBadgeBackgroundColor({ tabId, color: '#1f9d55' });
       await action.setTitle({
         tabId,
-        title: records.length > 0 ? `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}` : null,
+        title:
+          records.length > 0
+            ? `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}`
+            : null,
       });
     } catch (error) {
       // The badge is a hint; the popup shows the error when the user opens it.
@@ -208,7 +248,10 @@ export class ExtensionService {
     const header = displayed.messages[0];
     if (!header) return { status };
     const thread = await readThreadHeaders(this.deps.browser.messages, header.id);
-    const prepared = await prepareMail(toMailSource(this.deps.browser.messages, header, thread), this.mailDeps);
+    const prepared = await prepareMail(
+      toMailSource(this.deps.browser.messages, header, thread),
+      this.mailDeps,
+    );
     const from = prepared.mail.from;
     const data: PopupData = {
       status,
@@ -237,7 +280,10 @@ export class ExtensionService {
     return data;
   }
 
-  private async single(hostId: number, run: (source: ReturnType<typeof toMailSource>) => Promise<MailActionResult[]>) {
+  private async single(
+    hostId: number,
+    run: (source: ReturnType<typeof toMailSource>) => Promise<MailActionResult[]>,
+  ) {
     try {
       const header = await this.deps.browser.messages.get(hostId);
       const [result] = await run(toMailSource(this.deps.browser.messages, header));
@@ -254,8 +300,17 @@ export class ExtensionService {
         this.deps.api.searchPartners({ search: query, limit: 10 }),
       ]);
       const records: MailRecordRef[] = [
-        ...leads.items.map((lead) => ({ resModel: 'lead' as const, resId: lead.id, name: lead.name, type: lead.type })),
-        ...partners.items.map((partner) => ({ resModel: 'partner' as const, resId: partner.id, name: partner.displayName })),
+        ...leads.items.map((lead) => ({
+          resModel: 'lead' as const,
+          resId: lead.id,
+          name: lead.name,
+          type: lead.type,
+        })),
+        ...partners.items.map((partner) => ({
+          resModel: 'partner' as const,
+          resId: partner.id,
+          name: partner.displayName,
+        })),
       ];
       return { records };
     } catch (error) {
@@ -267,18 +322,25 @@ export class ExtensionService {
     try {
       const address = parseServerUrl(serverUrl);
       await updateSettings(this.deps.store, (settings) =>
-        settings.serverUrl === address.baseUrl ? settings : { ...settings, serverUrl: address.baseUrl },
+        settings.serverUrl === address.baseUrl
+          ? settings
+          : { ...settings, serverUrl: address.baseUrl },
       );
       return { ok: true, message: address.baseUrl, originPattern: address.originPattern };
     } catch (error) {
-      if (error instanceof ServerUrlError) return { ok: false, message: serverUrlMessages[error.problem] };
+      if (error instanceof ServerUrlError)
+        return { ok: false, message: serverUrlMessages[error.problem] };
       throw error;
     }
   }
 
   private async useApiToken(token: string): Promise<ConnectionCheck> {
     if (!/^icrm_[0-9A-Za-z]{20,}$/.test(token)) {
-      return { ok: false, message: 'This is not a personal API token (they start with icrm_). Create one on the CRM console under your profile.' };
+      return {
+        ok: false,
+        message:
+          'This is not a personal API token (they start with icrm_). Create one on the CRM console under your profile.',
+      };
     }
     const signIn = { kind: 'api-token' as const, token };
     const check = await this.checkWith(signIn);
@@ -286,7 +348,11 @@ export class ExtensionService {
     return check;
   }
 
-  private async signInEntra(request: { tenantId: string; clientId: string; scope: string }): Promise<ConnectionCheck> {
+  private async signInEntra(request: {
+    tenantId: string;
+    clientId: string;
+    scope: string;
+  }): Promise<ConnectionCheck> {
     try {
       const signIn = await signInWithEntra(
         this.deps.browser.identity,
@@ -305,12 +371,17 @@ export class ExtensionService {
   private async testConnection(): Promise<ConnectionCheck> {
     const settings = await loadSettings(this.deps.store);
     if (!settings.signIn) {
-      return { ok: false, message: 'The server is saved. Now sign in with Microsoft or paste a personal API token.' };
+      return {
+        ok: false,
+        message: 'The server is saved. Now sign in with Microsoft or paste a personal API token.',
+      };
     }
     return this.checkWith(settings.signIn);
   }
 
-  private async checkWith(signIn: NonNullable<Awaited<ReturnType<typeof loadSettings>>['signIn']>): Promise<ConnectionCheck> {
+  private async checkWith(
+    signIn: NonNullable<Awaited<ReturnType<typeof loadSettings>>['signIn']>,
+  ): Promise<ConnectionCheck> {
     try {
       const me = await (await this.deps.connection.client({ signIn })).me();
       const who = me.email ? `${me.name} <${me.email}>` : me.name;
@@ -325,7 +396,8 @@ export class ExtensionService {
 }
 
 function asLogTarget(target: MailRecordRef): { resModel: 'lead' | 'partner'; resId: string } {
-  if (target.resModel === 'quotation') throw new Error('Mails can be logged to opportunities, leads and contacts only.');
+  if (target.resModel === 'quotation')
+    throw new Error('Mails can be logged to opportunities, leads and contacts only.');
   return { resModel: target.resModel, resId: target.resId };
 }
 

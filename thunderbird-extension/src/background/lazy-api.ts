@@ -23,7 +23,8 @@ export function createLazyApi(connection: CrmConnection): CrmApi {
   return {
     me: async (...args) => (await client()).me(...args),
     mailContext: async (...args) => (await client()).mailContext(...args),
-    createOpportunityFromMail: async (...args) => (await client()).createOpportunityFromMail(...args),
+    createOpportunityFromMail: async (...args) =>
+      (await client()).createOpportunityFromMail(...args),
     logMail: async (...args) => (await client()).logMail(...args),
     createContactFromMail: async (...args) => (await client()).createContactFromMail(...args),
     searchLeads: async (...args) => (await client()).searchLeads(...args),

@@ -19,7 +19,8 @@ declare const __INBOX_CRM_TEST_CONTROL__: boolean;
 const menuCreate = 'inbox-crm-create-opportunities';
 const menuLog = 'inbox-crm-log-mails';
 const queueAlarm = 'inbox-crm-queue';
-const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key, substitutions) || key;
+const t = (key: string, substitutions?: string | string[]) =>
+  browser.i18n.getMessage(key, substitutions) || key;
 
 const store = createExtensionStore(browser.storage.local);
 const connection = new CrmConnection({ store, identity: browser.identity });
@@ -46,21 +47,27 @@ browser.menus.onShown.addListener((info) => {
   // More pages behind the first one: the exact number is known only after continueList.
   const shown = info.selectedMessages?.id ? `${count}+` : String(count);
   void Promise.all([
-    browser.menus.update(menuCreate, { title: t(count === 1 ? 'menuCreateOne' : 'menuCreateMany', shown) }),
+    browser.menus.update(menuCreate, {
+      title: t(count === 1 ? 'menuCreateOne' : 'menuCreateMany', shown),
+    }),
     browser.menus.update(menuLog, { title: t(count === 1 ? 'menuLogOne' : 'menuLogMany', shown) }),
   ]).then(() => browser.menus.refresh());
 });
 
 browser.menus.onClicked.addListener((info) => {
-  if (!info.selectedMessages || (info.menuItemId !== menuCreate && info.menuItemId !== menuLog)) return;
+  if (!info.selectedMessages || (info.menuItemId !== menuCreate && info.menuItemId !== menuLog))
+    return;
   void startBulk(info.menuItemId === menuCreate ? 'create' : 'log', info.selectedMessages);
 });
 
 browser.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => {
   if (tab.id === undefined) return;
-  void service.updateBadge(tab.id, displayed.messages.map((message) => message.id)).catch((error: Error) =>
-    console.warn('inbox-crm: badge update failed:', error.message),
-  );
+  void service
+    .updateBadge(
+      tab.id,
+      displayed.messages.map((message) => message.id),
+    )
+    .catch((error: Error) => console.warn('inbox-crm: badge update failed:', error.message));
 });
 
 browser.runtime.onMessage.addListener((message: unknown) => {
@@ -74,19 +81,34 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === queueAlarm) void service.flushQueue().catch((error: Error) => console.warn('inbox-crm: queue flush failed:', error.message));
+  if (alarm.name === queueAlarm)
+    void service
+      .flushQueue()
+      .catch((error: Error) => console.warn('inbox-crm: queue flush failed:', error.message));
 });
 sync.registerListeners();
 
 async function createMenus(): Promise<void> {
   await browser.menus.removeAll();
-  browser.menus.create({ id: menuCreate, title: t('menuCreateMany', 'N'), contexts: ['message_list'] });
+  browser.menus.create({
+    id: menuCreate,
+    title: t('menuCreateMany', 'N'),
+    contexts: ['message_list'],
+  });
   browser.menus.create({ id: menuLog, title: t('menuLogMany', 'N'), contexts: ['message_list'] });
 }
 
-async function startBulk(kind: 'create' | 'log', selection: Parameters<ExtensionService['bulk']['start']>[1]) {
+async function startBulk(
+  kind: 'create' | 'log',
+  selection: Parameters<ExtensionService['bulk']['start']>[1],
+) {
   const jobId = await service.bulk.start(kind, selection);
-  await browser.windows.create({ type: 'popup', url: `bulk.html?job=${encodeURIComponent(jobId)}`, width: 520, height: 560 });
+  await browser.windows.create({
+    type: 'popup',
+    url: `bulk.html?job=${encodeURIComponent(jobId)}`,
+    width: 520,
+    height: 560,
+  });
   return jobId;
 }
 
@@ -96,5 +118,8 @@ void sync.schedule();
 void service.flushQueue().catch(() => undefined);
 
 if (__INBOX_CRM_TEST_CONTROL__) {
-  void startControlChannel(browser, createTestCommands({ browser, service, store, sync, addressBook, startBulk }));
+  void startControlChannel(
+    browser,
+    createTestCommands({ browser, service, store, sync, addressBook, startBulk }),
+  );
 }

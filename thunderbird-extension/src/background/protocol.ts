@@ -1,4 +1,8 @@
-import type { MailContextResponse, MailRecordRef, OpportunityDraft } from '@inbox-crm/shared/schemas';
+import type {
+  MailContextResponse,
+  MailRecordRef,
+  OpportunityDraft,
+} from '@inbox-crm/shared/schemas';
 
 // Messages between the extension pages (popup, options, bulk window) and the background, which
 // owns the server connection, the offline queue and the sync. One union, one handler.
@@ -32,7 +36,12 @@ export interface StatusView {
 }
 
 export type ActionOutcome =
-  | { kind: 'done'; status: 'created' | 'existing' | 'logged'; record: MailRecordRef; recordUrl?: string }
+  | {
+      kind: 'done';
+      status: 'created' | 'existing' | 'logged';
+      record: MailRecordRef;
+      recordUrl?: string;
+    }
   | { kind: 'queued'; message: string }
   | { kind: 'failed'; message: string };
 
@@ -82,7 +91,12 @@ export type BackgroundRequest =
   | { type: 'options/sign-in-entra'; tenantId: string; clientId: string; scope: string }
   | { type: 'options/sign-out' }
   | { type: 'options/test-connection' }
-  | { type: 'options/save-sync'; enabled: boolean; intervalMinutes: number; scope: 'own' | 'opportunities' | 'team' }
+  | {
+      type: 'options/save-sync';
+      enabled: boolean;
+      intervalMinutes: number;
+      scope: 'own' | 'opportunities' | 'team';
+    }
   | { type: 'sync/run-now' }
   | { type: 'queue/retry' };
 
@@ -106,7 +120,9 @@ export interface BackgroundResponses {
 }
 
 /** Typed sender for the pages; the background answers every request it receives. */
-export type SendToBackground = <T extends BackgroundRequest>(request: T) => Promise<BackgroundResponses[T['type']]>;
+export type SendToBackground = <T extends BackgroundRequest>(
+  request: T,
+) => Promise<BackgroundResponses[T['type']]>;
 
 /** Pages wrap answers so an error in the background reaches the UI as a message, not a hang. */
 export type BackgroundAnswer<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -115,7 +131,8 @@ export function createBackgroundSender(
   sendMessage: (message: unknown) => Promise<unknown>,
 ): SendToBackground {
   return async (request) => {
-    const answer = (await sendMessage({ inboxCrm: request })) as BackgroundAnswer<never> | undefined;
+    const answer = (await sendMessage({ inboxCrm: request })) as
+      BackgroundAnswer<never> | undefined;
     if (!answer) throw new Error('The inbox-crm background did not answer.');
     if (!answer.ok) throw new Error(answer.message);
     return answer.value;

@@ -35,7 +35,8 @@ export function parseServerUrl(input: string): ServerAddress {
     throw new ServerUrlError('invalid');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ServerUrlError('scheme');
-  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname)) throw new ServerUrlError('insecure');
+  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname))
+    throw new ServerUrlError('insecure');
   if (url.username || url.password) throw new ServerUrlError('credentials');
   const path = url.pathname.replace(/\/+$/, '');
   return { baseUrl: `${url.origin}${path}`, originPattern: `${url.protocol}//${url.hostname}/*` };

@@ -5,7 +5,11 @@ describe('settings', () => {
   it('defaults sync settings and keeps what was saved', async () => {
     const store = createExtensionStore(createMemoryStorageArea());
     expect(await loadSettings(store)).toEqual({ sync: defaultSyncSettings });
-    await updateSettings(store, (s) => ({ ...s, serverUrl: 'https://crm.example.org', sync: { ...s.sync, intervalMinutes: 5 } }));
+    await updateSettings(store, (s) => ({
+      ...s,
+      serverUrl: 'https://crm.example.org',
+      sync: { ...s.sync, intervalMinutes: 5 },
+    }));
     expect(await loadSettings(store)).toEqual({
       serverUrl: 'https://crm.example.org',
       sync: { ...defaultSyncSettings, intervalMinutes: 5 },

@@ -36,7 +36,11 @@ export interface ExtensionSettings {
   sync: SyncSettings;
 }
 
-export const defaultSyncSettings: SyncSettings = { enabled: true, intervalMinutes: 15, scope: 'own' };
+export const defaultSyncSettings: SyncSettings = {
+  enabled: true,
+  intervalMinutes: 15,
+  scope: 'own',
+};
 export const syncIntervalChoices = [5, 15, 30, 60] as const;
 
 const settingsKey = 'settings';
@@ -61,6 +65,9 @@ export async function updateSettings(
  * two machines) of the same user apart by it, so their address books never overwrite each other's
  * sync state.
  */
-export async function deviceId(store: KeyValueStore, randomId: () => string = () => crypto.randomUUID()): Promise<string> {
+export async function deviceId(
+  store: KeyValueStore,
+  randomId: () => string = () => crypto.randomUUID(),
+): Promise<string> {
   return store.update<string>(deviceIdKey, (current) => current ?? `tb-${randomId()}`);
 }

@@ -2,7 +2,8 @@ import { createFakeAddressBooks } from '../test-support/fake-address-books';
 import { type AddressBookChange, CrmAddressBook, uidOf } from './crm-address-book';
 import { createExtensionStore, createMemoryStorageArea } from './extension-storage';
 
-const card = (uid: string, name: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nUID:${uid}\r\nEND:VCARD\r\n`;
+const card = (uid: string, name: string) =>
+  `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nUID:${uid}\r\nEND:VCARD\r\n`;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function setup(now = () => 0) {

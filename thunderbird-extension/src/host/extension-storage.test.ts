@@ -23,7 +23,9 @@ describe('createExtensionStore', () => {
       remove: area.remove,
     };
     const store = createExtensionStore(slowArea);
-    await Promise.all(Array.from({ length: 20 }, () => store.update<number>('count', (n) => (n ?? 0) + 1)));
+    await Promise.all(
+      Array.from({ length: 20 }, () => store.update<number>('count', (n) => (n ?? 0) + 1)),
+    );
     expect(await store.get('count')).toBe(20);
   });
 

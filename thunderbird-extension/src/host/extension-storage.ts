@@ -12,7 +12,10 @@ export interface KeyValueStore {
   update<T>(key: string, change: (current: T | undefined) => T): Promise<T>;
 }
 
-export function createExtensionStore(area: Pick<Storage.StorageArea, 'get' | 'set' | 'remove'>, prefix = ''): KeyValueStore {
+export function createExtensionStore(
+  area: Pick<Storage.StorageArea, 'get' | 'set' | 'remove'>,
+  prefix = '',
+): KeyValueStore {
   let chain: Promise<unknown> = Promise.resolve();
   const serialize = <T>(task: () => Promise<T>): Promise<T> => {
     const next = chain.then(task, task);
@@ -42,7 +45,14 @@ export function createMemoryStorageArea(): Pick<Storage.StorageArea, 'get' | 'se
   const clone = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
   return {
     async get(keys?: null | string | string[] | Record<string, unknown>) {
-      const names = typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : keys ? Object.keys(keys) : [...data.keys()];
+      const names =
+        typeof keys === 'string'
+          ? [keys]
+          : Array.isArray(keys)
+            ? keys
+            : keys
+              ? Object.keys(keys)
+              : [...data.keys()];
       const result: Record<string, unknown> = {};
       for (const name of names) if (data.has(name)) result[name] = clone(data.get(name));
       return result;

@@ -27,8 +27,10 @@ describe('collectMessageList', () => {
     };
     const continueList = jest.fn(async (id: string) => pages[id]!);
     const progress: number[] = [];
-    const all = await collectMessageList({ continueList }, { id: 'p2', messages: [header(1), header(2)] }, (n) =>
-      progress.push(n),
+    const all = await collectMessageList(
+      { continueList },
+      { id: 'p2', messages: [header(1), header(2)] },
+      (n) => progress.push(n),
     );
     expect(all.map((m) => m.id)).toEqual([1, 2, 3, 4, 5]);
     expect(continueList).toHaveBeenCalledTimes(2);
@@ -37,7 +39,9 @@ describe('collectMessageList', () => {
 
   it('does not page when the first page is complete', async () => {
     const continueList = jest.fn();
-    expect(await collectMessageList({ continueList }, { id: null, messages: [header(1)] })).toHaveLength(1);
+    expect(
+      await collectMessageList({ continueList }, { id: null, messages: [header(1)] }),
+    ).toHaveLength(1);
     expect(continueList).not.toHaveBeenCalled();
   });
 });
@@ -60,13 +64,17 @@ describe('stripMozillaStatusHeaders', () => {
 
   it('keeps non-ASCII bytes intact', () => {
     const utf8 = encode(`X-Mozilla-Status: 0001\nSubject: 询价\r\n\r\nă ș`);
-    expect(new TextDecoder().decode(stripMozillaStatusHeaders(utf8))).toBe('Subject: 询价\r\n\r\nă ș');
+    expect(new TextDecoder().decode(stripMozillaStatusHeaders(utf8))).toBe(
+      'Subject: 询价\r\n\r\nă ș',
+    );
   });
 });
 
 describe('readRawMail', () => {
   it('asks for a File and strips the status lines', async () => {
-    const getRaw = jest.fn(async () => new File(['X-Mozilla-Keys: \nSubject: hi\r\n\r\n'], 'message-1.eml'));
+    const getRaw = jest.fn(
+      async () => new File(['X-Mozilla-Keys: \nSubject: hi\r\n\r\n'], 'message-1.eml'),
+    );
     const raw = await readRawMail({ getRaw }, 7);
     expect(getRaw).toHaveBeenCalledWith(7, { data_format: 'File' });
     expect(new TextDecoder().decode(raw)).toBe('Subject: hi\r\n\r\n');
@@ -84,7 +92,9 @@ describe('realMessageId', () => {
 
 describe('toMailSource', () => {
   it('maps the Thunderbird header to the shared summary and reads the raw mail lazily', async () => {
-    const getRaw = jest.fn(async () => new File(['X-Mozilla-Status: 0001\nSubject: Q\r\n\r\n'], 'm.eml'));
+    const getRaw = jest.fn(
+      async () => new File(['X-Mozilla-Status: 0001\nSubject: Q\r\n\r\n'], 'm.eml'),
+    );
     const source = toMailSource(
       { getRaw },
       {
@@ -104,7 +114,10 @@ describe('toMailSource', () => {
       subject: 'RFQ',
       from: { name: 'Margaret Lindqvist', address: 'margaret@bluefin.example.com' },
       to: [{ name: 'Sofia Marin', address: 'sofia@larchmont.example.net' }],
-      cc: [expect.objectContaining({ address: 'a@x.example' }), expect.objectContaining({ address: 'b@y.example' })],
+      cc: [
+        expect.objectContaining({ address: 'a@x.example' }),
+        expect.objectContaining({ address: 'b@y.example' }),
+      ],
       date: '2026-01-05T10:00:00.000Z',
       inReplyTo: '<p@x>',
       references: ['<p@x>'],
@@ -114,7 +127,10 @@ describe('toMailSource', () => {
   });
 
   it('leaves messageId out for mails without one', () => {
-    const source = toMailSource({ getRaw: jest.fn() }, { ...header(1), headerMessageId: 'md5:abc==' });
+    const source = toMailSource(
+      { getRaw: jest.fn() },
+      { ...header(1), headerMessageId: 'md5:abc==' },
+    );
     expect(source.summary.messageId).toBeUndefined();
   });
 });
@@ -124,6 +140,9 @@ describe('readThreadHeaders', () => {
     const getFull = jest.fn(async () => ({
       headers: { 'in-reply-to': ['<a@x>'], references: ['<r1@x> <a@x>'] },
     }));
-    expect(await readThreadHeaders({ getFull }, 3)).toEqual({ inReplyTo: '<a@x>', references: ['<r1@x>', '<a@x>'] });
+    expect(await readThreadHeaders({ getFull }, 3)).toEqual({
+      inReplyTo: '<a@x>',
+      references: ['<r1@x>', '<a@x>'],
+    });
   });
 });

@@ -47,7 +47,10 @@ export function stripMozillaStatusHeaders(raw: Uint8Array): Uint8Array {
   return offset === 0 ? raw : raw.subarray(offset);
 }
 
-export async function readRawMail(messages: Pick<MessagesApi, 'getRaw'>, messageId: number): Promise<Uint8Array> {
+export async function readRawMail(
+  messages: Pick<MessagesApi, 'getRaw'>,
+  messageId: number,
+): Promise<Uint8Array> {
   const file = await messages.getRaw(messageId, { data_format: 'File' });
   return stripMozillaStatusHeaders(new Uint8Array(await file.arrayBuffer()));
 }

@@ -61,12 +61,22 @@ export interface MenusOnClickData {
 }
 
 export interface MenusApi {
-  create(properties: { id: string; title: string; contexts: string[]; icons?: Record<string, string> }): string | number;
-  update(id: string, properties: { title?: string; enabled?: boolean; visible?: boolean }): Promise<void>;
+  create(properties: {
+    id: string;
+    title: string;
+    contexts: string[];
+    icons?: Record<string, string>;
+  }): string | number;
+  update(
+    id: string,
+    properties: { title?: string; enabled?: boolean; visible?: boolean },
+  ): Promise<void>;
   refresh(): Promise<void>;
   removeAll(): Promise<void>;
   onClicked: Events.Event<(info: MenusOnClickData, tab?: { id?: number }) => void>;
-  onShown: Events.Event<(info: MenusOnClickData & { menuIds: (string | number)[]; contexts: string[] }) => void>;
+  onShown: Events.Event<
+    (info: MenusOnClickData & { menuIds: (string | number)[]; contexts: string[] }) => void
+  >;
 }
 
 export interface MessageDisplayApi {

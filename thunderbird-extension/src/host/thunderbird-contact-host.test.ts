@@ -6,7 +6,16 @@ import { CrmAddressBook } from './crm-address-book';
 import { createExtensionStore, createMemoryStorageArea } from './extension-storage';
 import { ThunderbirdContactHost } from './thunderbird-contact-host';
 
-const vcardFixtures = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'vcards');
+const vcardFixtures = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'vcards',
+);
 
 const margaret: SyncContact = {
   name: 'Margaret Lindqvist',
@@ -41,7 +50,12 @@ describe('ThunderbirdContactHost', () => {
     const created = await host.create(margaret, { crmId: '6650a1b2c3d4e5f607182930' });
     expect(created.localId).toBe('6650a1b2c3d4e5f607182930');
     expect(created.crmId).toBe('6650a1b2c3d4e5f607182930');
-    expect(created.contact).toMatchObject({ name: 'Margaret Lindqvist', jobPosition: 'Head of Procurement', email: margaret.email, city: 'Leeds' });
+    expect(created.contact).toMatchObject({
+      name: 'Margaret Lindqvist',
+      jobPosition: 'Head of Procurement',
+      email: margaret.email,
+      city: 'Leeds',
+    });
     const stored = fake.contacts.get('6650a1b2c3d4e5f607182930')!.vCard;
     expect(stored).toMatch(/^UID:6650a1b2c3d4e5f607182930/m);
     expect(stored).toMatch(/^X-CRM-ID:6650a1b2c3d4e5f607182930/m);
@@ -80,7 +94,10 @@ describe('ThunderbirdContactHost', () => {
     await host.create(margaret, { crmId: 'crm-2' });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(changed).toEqual([]);
-    fake.user.edit('crm-2', fake.contacts.get('crm-2')!.vCard.replace('Head of Procurement', 'Buyer'));
+    fake.user.edit(
+      'crm-2',
+      fake.contacts.get('crm-2')!.vCard.replace('Head of Procurement', 'Buyer'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(changed).toEqual(['crm-2']);
   });

@@ -22,7 +22,9 @@ export class ThunderbirdContactHost implements ContactHostAdapter {
 
   async list(): Promise<HostContact[]> {
     const cards = await this.book.list();
-    return cards.map((card) => this.toHostContact(card)).filter((contact): contact is HostContact => contact !== undefined);
+    return cards
+      .map((card) => this.toHostContact(card))
+      .filter((contact): contact is HostContact => contact !== undefined);
   }
 
   async get(localId: string): Promise<HostContact | undefined> {
@@ -35,17 +37,26 @@ export class ThunderbirdContactHost implements ContactHostAdapter {
     // A card whose UID already exists (a retried create after a lost answer) is updated instead.
     const existing = await this.book.get(link.crmId);
     if (existing) return this.update(existing.id, contact, link);
-    const id = await this.book.create(serializeVCard({ ...card, uid: link.crmId, crmId: link.crmId }, '4.0'));
+    const id = await this.book.create(
+      serializeVCard({ ...card, uid: link.crmId, crmId: link.crmId }, '4.0'),
+    );
     return (await this.get(id)) ?? { localId: id, contact, crmId: link.crmId, uid: id };
   }
 
-  async update(localId: string, contact: SyncContact, link: { crmId: string }): Promise<HostContact> {
+  async update(
+    localId: string,
+    contact: SyncContact,
+    link: { crmId: string },
+  ): Promise<HostContact> {
     const current = await this.book.get(localId);
     if (!current) throw new Error(`The contact ${localId} is no longer in the CRM address book.`);
     const parsed = parseCard(current.vCard);
     if (!parsed) throw new Error(`The card ${localId} cannot be read; it was left unchanged.`);
     const card = applySyncContactToVCard(contact, parsed);
-    await this.book.update(localId, serializeVCard({ ...card, uid: localId, crmId: link.crmId }, '4.0'));
+    await this.book.update(
+      localId,
+      serializeVCard({ ...card, uid: localId, crmId: link.crmId }, '4.0'),
+    );
     return (await this.get(localId)) ?? { localId, contact, crmId: link.crmId, uid: localId };
   }
 
@@ -56,7 +67,8 @@ export class ThunderbirdContactHost implements ContactHostAdapter {
   onChange(listener: (localId: string) => void): () => void {
     return this.book.onChange((change: AddressBookChange) => {
       if (change.kind === 'deleted') listener(change.id);
-      else if (change.kind === 'rescan') void this.book.list().then((cards) => cards.forEach((card) => listener(card.id)));
+      else if (change.kind === 'rescan')
+        void this.book.list().then((cards) => cards.forEach((card) => listener(card.id)));
       else listener(change.contact.id);
     });
   }
@@ -68,7 +80,12 @@ export class ThunderbirdContactHost implements ContactHostAdapter {
       return undefined;
     }
     this.unreadable.delete(card.id);
-    return { localId: card.id, contact: vcardToSyncContact(parsed), crmId: parsed.crmId, uid: parsed.uid ?? card.id };
+    return {
+      localId: card.id,
+      contact: vcardToSyncContact(parsed),
+      crmId: parsed.crmId,
+      uid: parsed.uid ?? card.id,
+    };
   }
 }
 

@@ -12,7 +12,10 @@ interface Command {
   args: Record<string, unknown>;
 }
 
-export async function startControlChannel(browser: ThunderbirdBrowser, commands: ControlCommands): Promise<void> {
+export async function startControlChannel(
+  browser: ThunderbirdBrowser,
+  commands: ControlCommands,
+): Promise<void> {
   let port: number;
   try {
     const response = await fetch(browser.runtime.getURL('test-control.json'));
@@ -23,7 +26,11 @@ export async function startControlChannel(browser: ThunderbirdBrowser, commands:
   const base = `http://127.0.0.1:${port}`;
   // text/plain keeps the POSTs "simple" requests (no CORS preflight).
   const post = (pathname: string, body: unknown) =>
-    fetch(`${base}${pathname}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+    fetch(`${base}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(body),
+    });
 
   await post('/event', { type: 'ready', version: browser.runtime.getManifest().version });
   for (;;) {
@@ -53,7 +60,8 @@ async function runCommand(
     const value = await handler(command.args ?? {});
     await post('/cmd-result', { id: command.id, ok: true, value: value ?? null });
   } catch (error) {
-    const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+    const message =
+      error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
     await post('/cmd-result', { id: command.id, ok: false, error: message });
   }
 }

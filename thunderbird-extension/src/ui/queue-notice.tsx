@@ -2,7 +2,15 @@ import type { QueueView } from '../background/protocol';
 import type { Translate } from './i18n';
 
 /** What is waiting for the server (offline queue), visible wherever the user acts. */
-export function QueueNotice({ queue, t, onRetry }: { queue: QueueView; t: Translate; onRetry: () => void }) {
+export function QueueNotice({
+  queue,
+  t,
+  onRetry,
+}: {
+  queue: QueueView;
+  t: Translate;
+  onRetry: () => void;
+}) {
   if (queue.pending.length === 0) return null;
   return (
     <section class="queue" role="status" data-testid="queue">
@@ -15,7 +23,9 @@ export function QueueNotice({ queue, t, onRetry }: { queue: QueueView; t: Transl
           </li>
         ))}
       </ul>
-      <button type="button" onClick={onRetry}>{t('retryNow')}</button>
+      <button type="button" onClick={onRetry}>
+        {t('retryNow')}
+      </button>
     </section>
   );
 }

@@ -8,7 +8,13 @@ export function AuditPage() {
   const { api, language } = useConsole();
   const t = useTranslate();
   const events = useAsync(
-    () => api.client.request({ method: 'GET', path: '/audit-events', query: { limit: 100 }, response: auditListSchema }),
+    () =>
+      api.client.request({
+        method: 'GET',
+        path: '/audit-events',
+        query: { limit: 100 },
+        response: auditListSchema,
+      }),
     [api],
   );
   return (

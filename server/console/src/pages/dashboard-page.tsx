@@ -19,7 +19,12 @@ function TeamDashboard(props: { teamId: string }) {
   const { api, language } = useConsole();
   const t = useTranslate();
   const summary = useAsync(
-    () => api.client.request({ method: 'GET', path: `/teams/${props.teamId}/pipeline-summary`, response: pipelineSummarySchema }),
+    () =>
+      api.client.request({
+        method: 'GET',
+        path: `/teams/${props.teamId}/pipeline-summary`,
+        response: pipelineSummarySchema,
+      }),
     [api, props.teamId],
   );
   if (summary.error) return <FormStatus errors={summary.error} />;
@@ -35,7 +40,9 @@ function TeamDashboard(props: { teamId: string }) {
         <div class="card tile">
           <h2>{t('dashboard.wonThisMonth')}</h2>
           <p class="figure">{formatMoney(data.wonThisMonth.expectedRevenue, language)}</p>
-          {data.targetRatio !== null ? <p class="muted">{Math.round(data.targetRatio * 100)}%</p> : null}
+          {data.targetRatio !== null ? (
+            <p class="muted">{Math.round(data.targetRatio * 100)}%</p>
+          ) : null}
         </div>
         <div class="card tile">
           <h2>{t('dashboard.open')}</h2>
@@ -63,17 +70,35 @@ function RevenueChart(props: { summary: PipelineSummary }) {
   return (
     <figure class="card chart">
       <figcaption>{t('dashboard.chart')}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height + 60}`} role="img" aria-label={t('dashboard.chart')} width={width} height={height + 60}>
+      <svg
+        viewBox={`0 0 ${width} ${height + 60}`}
+        role="img"
+        aria-label={t('dashboard.chart')}
+        width={width}
+        height={height + 60}
+      >
         {stages.map((stage, index) => {
           const expected = scaled[index * 2] ?? 0;
           const prorated = scaled[index * 2 + 1] ?? 0;
           const x = 20 + index * groupWidth;
           return (
             <g key={stage.stageId}>
-              <rect class="bar-expected" x={x} y={height - expected} width={barWidth} height={expected}>
+              <rect
+                class="bar-expected"
+                x={x}
+                y={height - expected}
+                width={barWidth}
+                height={expected}
+              >
                 <title>{`${stage.name} · ${t('pipeline.expected')}: ${formatMoney(stage.expectedRevenue, language)}`}</title>
               </rect>
-              <rect class="bar-prorated" x={x + barWidth + 4} y={height - prorated} width={barWidth} height={prorated}>
+              <rect
+                class="bar-prorated"
+                x={x + barWidth + 4}
+                y={height - prorated}
+                width={barWidth}
+                height={prorated}
+              >
                 <title>{`${stage.name} · ${t('pipeline.prorated')}: ${formatMoney(stage.proratedRevenue, language)}`}</title>
               </rect>
               <text x={x + barWidth} y={height + 18} text-anchor="middle" class="chart-label">

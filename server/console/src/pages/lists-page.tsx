@@ -51,7 +51,8 @@ const configs: Record<ListKind, ListConfig> = {
     listSchema: tagListResponseSchema,
     itemSchema: tagSchema,
     createSchema: createTagBodySchema,
-    load: (data) => (data as z.infer<typeof tagListResponseSchema>).items.map(({ id, name }) => ({ id, name })),
+    load: (data) =>
+      (data as z.infer<typeof tagListResponseSchema>).items.map(({ id, name }) => ({ id, name })),
     createBody: (name) => ({ name, kind: 'lead' }),
   },
   'lost-reasons': {
@@ -61,11 +62,13 @@ const configs: Record<ListKind, ListConfig> = {
     itemSchema: lostReasonSchema,
     createSchema: createLostReasonBodySchema,
     load: (data) =>
-      (data as z.infer<typeof lostReasonListResponseSchema>).items.map(({ id, name, leadCount }) => ({
-        id,
-        name,
-        detail: String(leadCount),
-      })),
+      (data as z.infer<typeof lostReasonListResponseSchema>).items.map(
+        ({ id, name, leadCount }) => ({
+          id,
+          name,
+          detail: String(leadCount),
+        }),
+      ),
     createBody: (name) => ({ name }),
   },
   'activity-types': {
@@ -75,11 +78,13 @@ const configs: Record<ListKind, ListConfig> = {
     itemSchema: activityTypeSchema,
     createSchema: createActivityTypeBodySchema,
     load: (data) =>
-      (data as z.infer<typeof activityTypeListResponseSchema>).items.map(({ id, name, category, delayCount, delayUnit }) => ({
-        id,
-        name,
-        detail: `${category} · +${delayCount} ${delayUnit}`,
-      })),
+      (data as z.infer<typeof activityTypeListResponseSchema>).items.map(
+        ({ id, name, category, delayCount, delayUnit }) => ({
+          id,
+          name,
+          detail: `${category} · +${delayCount} ${delayUnit}`,
+        }),
+      ),
     createBody: (name, delay) => ({ name, delayCount: delay ?? 0 }),
   },
   stages: {
@@ -143,7 +148,14 @@ function ListEditor(props: { config: ListConfig }) {
   const { config } = props;
   const rows = useAsync(
     async () =>
-      config.load(await api.client.request({ method: 'GET', path: config.path, query: { limit: '200', ...config.query }, response: config.listSchema })),
+      config.load(
+        await api.client.request({
+          method: 'GET',
+          path: config.path,
+          query: { limit: '200', ...config.query },
+          response: config.listSchema,
+        }),
+      ),
     [api, config],
   );
   const [name, setName] = useState('');
@@ -163,10 +175,18 @@ function ListEditor(props: { config: ListConfig }) {
 
   const create = (event: Event) => {
     event.preventDefault();
-    const checked = validateForm(config.createSchema, config.createBody(name, numberFromInput(number)));
+    const checked = validateForm(
+      config.createSchema,
+      config.createBody(name, numberFromInput(number)),
+    );
     if (!checked.ok) return setErrors(checked.errors);
     void run(async () => {
-      await api.client.request({ method: 'POST', path: config.path, body: checked.data, response: config.itemSchema });
+      await api.client.request({
+        method: 'POST',
+        path: config.path,
+        body: checked.data,
+        response: config.itemSchema,
+      });
       setName('');
       setNumber('');
     });
@@ -175,13 +195,26 @@ function ListEditor(props: { config: ListConfig }) {
   const rename = (row: ListRow) => {
     const next = edits[row.id];
     if (next === undefined || next === row.name) return;
-    void run(() => api.client.request({ method: 'PATCH', path: `${config.path}/${row.id}`, body: { name: next }, response: config.itemSchema }));
+    void run(() =>
+      api.client.request({
+        method: 'PATCH',
+        path: `${config.path}/${row.id}`,
+        body: { name: next },
+        response: config.itemSchema,
+      }),
+    );
   };
 
   return (
     <div class="card">
       <form class="inline-form" onSubmit={create} noValidate aria-label={t(config.title)}>
-        <TextField label={t('common.name')} name="name" value={name} onInput={setName} errors={errors} />
+        <TextField
+          label={t('common.name')}
+          name="name"
+          value={name}
+          onInput={setName}
+          errors={errors}
+        />
         {config.numberField ? (
           <TextField
             label={t(config.numberField.label)}
@@ -204,7 +237,9 @@ function ListEditor(props: { config: ListConfig }) {
             <input
               aria-label={`${t('common.name')}: ${row.name}`}
               value={edits[row.id] ?? row.name}
-              onInput={(event) => setEdits({ ...edits, [row.id]: (event.currentTarget as HTMLInputElement).value })}
+              onInput={(event) =>
+                setEdits({ ...edits, [row.id]: (event.currentTarget as HTMLInputElement).value })
+              }
               onBlur={() => rename(row)}
               onKeyDown={(event) => {
                 if (event.key === 'Enter') rename(row);
@@ -214,7 +249,15 @@ function ListEditor(props: { config: ListConfig }) {
             <Button
               variant="danger"
               aria-label={`${t('common.remove')}: ${row.name}`}
-              onClick={() => void run(() => api.client.request({ method: 'DELETE', path: `${config.path}/${row.id}`, response: z.unknown() }))}
+              onClick={() =>
+                void run(() =>
+                  api.client.request({
+                    method: 'DELETE',
+                    path: `${config.path}/${row.id}`,
+                    response: z.unknown(),
+                  }),
+                )
+              }
             >
               {t('common.remove')}
             </Button>

@@ -19,14 +19,19 @@ export function useTeamChoice(requestedTeamId: string | undefined, page: 'pipeli
   const t = useTranslate();
   const teams = useAsync(() => loadTeams(api), [api]);
   const mine = (teams.data ?? []).filter((team) => me?.teamIds.includes(team.id));
-  const choices: Team[] = mine.length > 0 ? [...mine, ...(teams.data ?? []).filter((team) => !mine.includes(team))] : (teams.data ?? []);
+  const choices: Team[] =
+    mine.length > 0
+      ? [...mine, ...(teams.data ?? []).filter((team) => !mine.includes(team))]
+      : (teams.data ?? []);
   const team = choices.find((candidate) => candidate.id === requestedTeamId) ?? choices[0];
   const picker = (
     <label class="inline-label">
       <span>{t('team.team')}</span>
       <select
         value={team?.id ?? ''}
-        onChange={(event) => navigate(`/${page}?team=${(event.currentTarget as HTMLSelectElement).value}`)}
+        onChange={(event) =>
+          navigate(`/${page}?team=${(event.currentTarget as HTMLSelectElement).value}`)
+        }
       >
         {choices.map((choice) => (
           <option key={choice.id} value={choice.id}>
@@ -45,7 +50,13 @@ export function PipelinePage(props: { teamId?: string }) {
   return (
     <Page title={t('pipeline.title')} actions={picker}>
       <FormStatus errors={error} />
-      {team ? <Kanban key={team.id} team={team} /> : loading ? <p>{t('common.loading')}</p> : <p>{t('pipeline.noTeam')}</p>}
+      {team ? (
+        <Kanban key={team.id} team={team} />
+      ) : loading ? (
+        <p>{t('common.loading')}</p>
+      ) : (
+        <p>{t('pipeline.noTeam')}</p>
+      )}
     </Page>
   );
 }
@@ -54,7 +65,12 @@ function Kanban(props: { team: Team }) {
   const { api, language } = useConsole();
   const t = useTranslate();
   const pipeline = useAsync(
-    () => api.client.request({ method: 'GET', path: `/teams/${props.team.id}/pipeline`, response: pipelineSchema }),
+    () =>
+      api.client.request({
+        method: 'GET',
+        path: `/teams/${props.team.id}/pipeline`,
+        response: pipelineSchema,
+      }),
     [api, props.team.id],
   );
   const [lostReasons, setLostReasons] = useState<LostReason[]>([]);
@@ -63,8 +79,16 @@ function Kanban(props: { team: Team }) {
 
   useEffect(() => {
     api.client
-      .request({ method: 'GET', path: '/lost-reasons', query: { limit: 200 }, response: lostReasonListResponseSchema })
-      .then((result) => setLostReasons(result.items), (error: unknown) => setErrors(errorsFromApi(error)));
+      .request({
+        method: 'GET',
+        path: '/lost-reasons',
+        query: { limit: 200 },
+        response: lostReasonListResponseSchema,
+      })
+      .then(
+        (result) => setLostReasons(result.items),
+        (error: unknown) => setErrors(errorsFromApi(error)),
+      );
   }, [api]);
 
   const run = async (action: () => Promise<unknown>) => {
@@ -78,9 +102,23 @@ function Kanban(props: { team: Team }) {
     }
   };
   const moveCard = (cardId: string, stageId: string) =>
-    run(() => api.client.request({ method: 'POST', path: `/leads/${cardId}/stage`, body: { stageId }, response: leadSchema }));
+    run(() =>
+      api.client.request({
+        method: 'POST',
+        path: `/leads/${cardId}/stage`,
+        body: { stageId },
+        response: leadSchema,
+      }),
+    );
   const markWon = (card: PipelineCard) =>
-    run(() => api.client.request({ method: 'POST', path: `/leads/${card.id}/won`, body: {}, response: leadSchema }));
+    run(() =>
+      api.client.request({
+        method: 'POST',
+        path: `/leads/${card.id}/won`,
+        body: {},
+        response: leadSchema,
+      }),
+    );
 
   const columns = pipeline.data?.columns ?? [];
   return (
@@ -105,7 +143,8 @@ function Kanban(props: { team: Team }) {
             <header class="kanban-column-header">
               <h2>{column.name}</h2>
               <p class="muted">
-                {t('pipeline.cards', { count: column.count })} · {formatMoney(column.expectedRevenue, language)}
+                {t('pipeline.cards', { count: column.count })} ·{' '}
+                {formatMoney(column.expectedRevenue, language)}
               </p>
             </header>
             <ul class="kanban-cards">
@@ -119,25 +158,34 @@ function Kanban(props: { team: Team }) {
                   onDragStart={(event) => event.dataTransfer?.setData('text/plain', card.id)}
                 >
                   <h3>
-                    <a href={`/leads/${encodeURIComponent(card.id)}`} draggable={false} onClick={followLink}>
+                    <a
+                      href={`/leads/${encodeURIComponent(card.id)}`}
+                      draggable={false}
+                      onClick={followLink}
+                    >
                       {card.name}
                     </a>
                   </h3>
                   <p>{card.customerName}</p>
                   <p class="card-meta">
-                    <span aria-label={`${t('pipeline.priority')}: ${card.priority}`}>{'★'.repeat(Number(card.priority))}</span>
+                    <span aria-label={`${t('pipeline.priority')}: ${card.priority}`}>
+                      {'★'.repeat(Number(card.priority))}
+                    </span>
                     <span>{formatMoney(card.expectedRevenue, language)}</span>
                   </p>
                   {card.nextActivity ? (
                     <p class={`activity activity-${card.activityState}`}>
-                      {t('pipeline.nextActivity')}: {card.nextActivity.summary} ({card.nextActivity.dateDeadline})
+                      {t('pipeline.nextActivity')}: {card.nextActivity.summary} (
+                      {card.nextActivity.dateDeadline})
                     </p>
                   ) : null}
                   <div class="card-actions">
                     <select
                       aria-label={`${t('pipeline.moveTo')}: ${card.name}`}
                       value={column.stageId}
-                      onChange={(event) => void moveCard(card.id, (event.currentTarget as HTMLSelectElement).value)}
+                      onChange={(event) =>
+                        void moveCard(card.id, (event.currentTarget as HTMLSelectElement).value)
+                      }
                     >
                       {columns.map((target) => (
                         <option key={target.stageId} value={target.stageId}>
@@ -167,7 +215,10 @@ function Kanban(props: { team: Team }) {
               api.client.request({
                 method: 'POST',
                 path: `/leads/${losing.id}/lost`,
-                body: { lostReasonId: lostReasonId || null, ...(closingNote ? { closingNote } : {}) },
+                body: {
+                  lostReasonId: lostReasonId || null,
+                  ...(closingNote ? { closingNote } : {}),
+                },
                 response: leadSchema,
               }),
             );
@@ -202,7 +253,11 @@ export function LostDialog(props: {
         </h2>
         <label class="field">
           <span>{t('pipeline.lostReason')}</span>
-          <select name="lostReasonId" value={reason} onChange={(event) => setReason((event.currentTarget as HTMLSelectElement).value)}>
+          <select
+            name="lostReasonId"
+            value={reason}
+            onChange={(event) => setReason((event.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">{t('common.none')}</option>
             {props.reasons.map((lostReason) => (
               <option key={lostReason.id} value={lostReason.id}>
@@ -213,7 +268,11 @@ export function LostDialog(props: {
         </label>
         <label class="field">
           <span>{t('pipeline.closingNote')}</span>
-          <textarea name="closingNote" value={note} onInput={(event) => setNote((event.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea
+            name="closingNote"
+            value={note}
+            onInput={(event) => setNote((event.currentTarget as HTMLTextAreaElement).value)}
+          />
         </label>
         <div class="dialog-actions">
           <Button onClick={props.onCancel}>{t('common.cancel')}</Button>

@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { authMethodsSchema, loginBodySchema, loginResponseSchema, type AuthMethods } from '@inbox-crm/shared/schemas';
+import {
+  authMethodsSchema,
+  loginBodySchema,
+  loginResponseSchema,
+  type AuthMethods,
+} from '@inbox-crm/shared/schemas';
 import { ApiError } from '@inbox-crm/shared/api';
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, validateForm, type FieldErrors } from '../forms';
@@ -49,7 +54,9 @@ export function SignInPage() {
       navigate(pathname === '/' || pathname === '/sign-in' ? '/pipeline' : `${pathname}${search}`);
     } catch (error) {
       setErrors(
-        error instanceof ApiError && error.code === 'unauthenticated' ? { form: t('signIn.failed') } : errorsFromApi(error),
+        error instanceof ApiError && error.code === 'unauthenticated'
+          ? { form: t('signIn.failed') }
+          : errorsFromApi(error),
       );
     } finally {
       setBusy(false);
@@ -60,7 +67,15 @@ export function SignInPage() {
     <main class="sign-in">
       <form class="card sign-in-card" onSubmit={submit} noValidate aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{t('signIn.title')}</h1>
-        <TextField label={t('signIn.login')} name="login" value={login} onInput={setLogin} errors={errors} autoComplete="username" required />
+        <TextField
+          label={t('signIn.login')}
+          name="login"
+          value={login}
+          onInput={setLogin}
+          errors={errors}
+          autoComplete="username"
+          required
+        />
         <TextField
           label={t('signIn.password')}
           name="password"

@@ -41,18 +41,25 @@ function formFromTeam(team: Team): TeamForm {
 export function TeamPage(props: { teamId: string }) {
   const { api } = useConsole();
   const t = useTranslate();
-  const loaded = useAsync(
-    async () => {
-      const [team, users] = await Promise.all([
-        api.client.request({ method: 'GET', path: `/teams/${props.teamId}`, response: teamSchema }),
-        loadUsersIfAllowed(api),
-      ]);
-      return { team, users };
-    },
-    [api, props.teamId],
-  );
-  if (loaded.error) return <Page title={t('team.team')}><FormStatus errors={loaded.error} /></Page>;
-  if (!loaded.data) return <Page title={t('team.team')}><p>{t('common.loading')}</p></Page>;
+  const loaded = useAsync(async () => {
+    const [team, users] = await Promise.all([
+      api.client.request({ method: 'GET', path: `/teams/${props.teamId}`, response: teamSchema }),
+      loadUsersIfAllowed(api),
+    ]);
+    return { team, users };
+  }, [api, props.teamId]);
+  if (loaded.error)
+    return (
+      <Page title={t('team.team')}>
+        <FormStatus errors={loaded.error} />
+      </Page>
+    );
+  if (!loaded.data)
+    return (
+      <Page title={t('team.team')}>
+        <p>{t('common.loading')}</p>
+      </Page>
+    );
   return <TeamEditor team={loaded.data.team} users={loaded.data.users} onSaved={loaded.reload} />;
 }
 
@@ -68,7 +75,8 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
   };
 
   const userName = (id: string) => props.users?.find((user) => user.id === id)?.name ?? id;
-  const userOptions = props.users ?? props.team.memberUserIds.map((id) => ({ id, name: id }) as User);
+  const userOptions =
+    props.users ?? props.team.memberUserIds.map((id) => ({ id, name: id }) as User);
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -85,7 +93,12 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
     if (!checked.ok) return setErrors(checked.errors);
     try {
       setErrors({});
-      await api.client.request({ method: 'PATCH', path: `/teams/${props.team.id}`, body: checked.data, response: teamSchema });
+      await api.client.request({
+        method: 'PATCH',
+        path: `/teams/${props.team.id}`,
+        body: checked.data,
+        response: teamSchema,
+      });
       setSaved(t('common.saved'));
       props.onSaved();
     } catch (error) {
@@ -95,7 +108,12 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
 
   const setArchived = async (archived: boolean) => {
     try {
-      await api.client.request({ method: 'PATCH', path: `/teams/${props.team.id}`, body: { active: !archived }, response: teamSchema });
+      await api.client.request({
+        method: 'PATCH',
+        path: `/teams/${props.team.id}`,
+        body: { active: !archived },
+        response: teamSchema,
+      });
       props.onSaved();
     } catch (error) {
       setErrors(errorsFromApi(error));
@@ -112,12 +130,21 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
       }
     >
       <form class="card form-grid" onSubmit={save} noValidate aria-label={t('team.team')}>
-        <TextField label={t('common.name')} name="name" value={form.name} onInput={(name) => update({ name })} errors={errors} />
+        <TextField
+          label={t('common.name')}
+          name="name"
+          value={form.name}
+          onInput={(name) => update({ name })}
+          errors={errors}
+        />
         <SelectField
           label={t('team.leader')}
           name="leaderId"
           value={form.leaderId}
-          options={[{ value: '', label: t('common.none') }, ...userOptions.map((user) => ({ value: user.id, label: user.name }))]}
+          options={[
+            { value: '', label: t('common.none') },
+            ...userOptions.map((user) => ({ value: user.id, label: user.name })),
+          ]}
           onChange={(leaderId) => update({ leaderId })}
           errors={errors}
         />
@@ -131,14 +158,22 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
               checked={form.memberIds.includes(user.id)}
               onChange={(checked) =>
                 update({
-                  memberIds: checked ? [...form.memberIds, user.id] : form.memberIds.filter((id) => id !== user.id),
+                  memberIds: checked
+                    ? [...form.memberIds, user.id]
+                    : form.memberIds.filter((id) => id !== user.id),
                 })
               }
             />
           ))}
           {errors.members ? <p class="field-error">{errors.members}</p> : null}
         </fieldset>
-        <TextField label={t('team.alias')} name="alias.name" value={form.aliasName} onInput={(aliasName) => update({ aliasName })} errors={errors} />
+        <TextField
+          label={t('team.alias')}
+          name="alias.name"
+          value={form.aliasName}
+          onInput={(aliasName) => update({ aliasName })}
+          errors={errors}
+        />
         <TextField
           label={t('team.aliasDomain')}
           name="alias.domain"
@@ -154,7 +189,12 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
           onInput={(target) => update({ target })}
           errors={errors}
         />
-        <CheckboxField label={t('team.useLeads')} name="useLeads" checked={form.useLeads} onChange={(useLeads) => update({ useLeads })} />
+        <CheckboxField
+          label={t('team.useLeads')}
+          name="useLeads"
+          checked={form.useLeads}
+          onChange={(useLeads) => update({ useLeads })}
+        />
         <CheckboxField
           label={t('team.useOpportunities')}
           name="useOpportunities"
@@ -181,7 +221,13 @@ function TeamStages(props: { teamId: string }) {
   const [dragIndex, setDragIndex] = useState<number | null>(null);
   // One reorder at a time: each computes its writes from the order the server has.
   const [saving, setSaving] = useState(false);
-  const [draft, setDraft] = useState({ name: '', probability: '', isWon: false, fold: false, requirements: '' });
+  const [draft, setDraft] = useState({
+    name: '',
+    probability: '',
+    isWon: false,
+    fold: false,
+    requirements: '',
+  });
 
   const reload = async () => {
     try {
@@ -203,7 +249,12 @@ function TeamStages(props: { teamId: string }) {
     setSaving(true);
     try {
       for (const change of sequenceChanges(ordered)) {
-        await api.client.request({ method: 'PATCH', path: `/stages/${change.id}`, body: { sequence: change.sequence }, response: stageSchema });
+        await api.client.request({
+          method: 'PATCH',
+          path: `/stages/${change.id}`,
+          body: { sequence: change.sequence },
+          response: stageSchema,
+        });
       }
       await reload();
     } catch (error) {
@@ -229,7 +280,12 @@ function TeamStages(props: { teamId: string }) {
     if (!checked.ok) return setErrors(checked.errors);
     try {
       setErrors({});
-      await api.client.request({ method: 'POST', path: '/stages', body: checked.data, response: stageSchema });
+      await api.client.request({
+        method: 'POST',
+        path: '/stages',
+        body: checked.data,
+        response: stageSchema,
+      });
       setDraft({ name: '', probability: '', isWon: false, fold: false, requirements: '' });
       await reload();
     } catch (error) {
@@ -263,10 +319,15 @@ function TeamStages(props: { teamId: string }) {
           >
             <span class="stage-name">{stage.name}</span>
             <span class="stage-meta">
-              {stage.probability}% {stage.isWon ? `· ${t('stage.isWon')}` : ''} {stage.fold ? `· ${t('stage.fold')}` : ''}
+              {stage.probability}% {stage.isWon ? `· ${t('stage.isWon')}` : ''}{' '}
+              {stage.fold ? `· ${t('stage.fold')}` : ''}
             </span>
             <span class="stage-buttons">
-              <Button aria-label={`${t('common.moveUp')}: ${stage.name}`} disabled={saving || index === 0} onClick={() => void reorder(index, index - 1)}>
+              <Button
+                aria-label={`${t('common.moveUp')}: ${stage.name}`}
+                disabled={saving || index === 0}
+                onClick={() => void reorder(index, index - 1)}
+              >
                 ↑
               </Button>
               <Button
@@ -281,7 +342,13 @@ function TeamStages(props: { teamId: string }) {
         ))}
       </ol>
       <form class="form-grid" onSubmit={addStage} noValidate aria-label={t('stage.add')}>
-        <TextField label={t('stage.name')} name="name" value={draft.name} onInput={(name) => setDraft({ ...draft, name })} errors={errors} />
+        <TextField
+          label={t('stage.name')}
+          name="name"
+          value={draft.name}
+          onInput={(name) => setDraft({ ...draft, name })}
+          errors={errors}
+        />
         <TextField
           label={t('stage.probability')}
           name="probability"
@@ -297,8 +364,18 @@ function TeamStages(props: { teamId: string }) {
           onInput={(requirements) => setDraft({ ...draft, requirements })}
           errors={errors}
         />
-        <CheckboxField label={t('stage.isWon')} name="isWon" checked={draft.isWon} onChange={(isWon) => setDraft({ ...draft, isWon })} />
-        <CheckboxField label={t('stage.fold')} name="fold" checked={draft.fold} onChange={(fold) => setDraft({ ...draft, fold })} />
+        <CheckboxField
+          label={t('stage.isWon')}
+          name="isWon"
+          checked={draft.isWon}
+          onChange={(isWon) => setDraft({ ...draft, isWon })}
+        />
+        <CheckboxField
+          label={t('stage.fold')}
+          name="fold"
+          checked={draft.fold}
+          onChange={(fold) => setDraft({ ...draft, fold })}
+        />
         <FormStatus errors={errors} />
         <div>
           <Button type="submit" variant="primary">

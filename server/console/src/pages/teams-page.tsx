@@ -18,7 +18,12 @@ export function TeamsPage() {
     const form = validateForm(createTeamBodySchema, { name });
     if (!form.ok) return setErrors(form.errors);
     try {
-      const team = await api.client.request({ method: 'POST', path: '/teams', body: form.data, response: teamSchema });
+      const team = await api.client.request({
+        method: 'POST',
+        path: '/teams',
+        body: form.data,
+        response: teamSchema,
+      });
       navigate(`/teams/${team.id}`);
     } catch (error) {
       setErrors(errorsFromApi(error));
@@ -29,7 +34,13 @@ export function TeamsPage() {
     <Page title={t('nav.teams')}>
       {me?.isAdmin ? (
         <form class="card inline-form" onSubmit={create} noValidate>
-          <TextField label={t('team.new')} name="name" value={name} onInput={setName} errors={errors} />
+          <TextField
+            label={t('team.new')}
+            name="name"
+            value={name}
+            onInput={setName}
+            errors={errors}
+          />
           <Button type="submit" variant="primary">
             {t('common.create')}
           </Button>
@@ -61,7 +72,11 @@ export function TeamsPage() {
                 </a>
                 {team.active ? null : <span class="badge">{t('common.archived')}</span>}
               </td>
-              <td>{team.alias ? `${team.alias.name}${team.alias.domain ? `@${team.alias.domain}` : ''}` : ''}</td>
+              <td>
+                {team.alias
+                  ? `${team.alias.name}${team.alias.domain ? `@${team.alias.domain}` : ''}`
+                  : ''}
+              </td>
               <td>{team.memberUserIds.length}</td>
               <td>{formatMoney(team.invoicedTarget, language)}</td>
             </tr>

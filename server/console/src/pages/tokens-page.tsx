@@ -27,7 +27,14 @@ export function TokensPage() {
     if (!form.ok) return setErrors(form.errors);
     try {
       setErrors({});
-      setCreated(await api.client.request({ method: 'POST', path: '/me/tokens', body: form.data, response: createdApiTokenSchema }));
+      setCreated(
+        await api.client.request({
+          method: 'POST',
+          path: '/me/tokens',
+          body: form.data,
+          response: createdApiTokenSchema,
+        }),
+      );
       setName('');
       tokens.reload();
     } catch (error) {
@@ -37,7 +44,11 @@ export function TokensPage() {
 
   const revoke = async (id: string) => {
     try {
-      await api.client.request({ method: 'DELETE', path: `/me/tokens/${id}`, response: z.undefined() });
+      await api.client.request({
+        method: 'DELETE',
+        path: `/me/tokens/${id}`,
+        response: z.undefined(),
+      });
       if (created?.id === id) setCreated(null);
       tokens.reload();
     } catch (error) {
@@ -50,7 +61,13 @@ export function TokensPage() {
       <div class="two-columns">
         <div>
           <form class="card inline-form" onSubmit={create} noValidate>
-            <TextField label={t('tokens.name')} name="name" value={name} onInput={setName} errors={errors} />
+            <TextField
+              label={t('tokens.name')}
+              name="name"
+              value={name}
+              onInput={setName}
+              errors={errors}
+            />
             <Button type="submit" variant="primary">
               {t('tokens.create')}
             </Button>
@@ -79,9 +96,17 @@ export function TokensPage() {
                     {token.name} <code>{token.prefix}…</code>
                   </td>
                   <td>{formatDateTime(token.createdAt, language)}</td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, language) : t('tokens.never')}</td>
                   <td>
-                    <Button variant="danger" onClick={() => void revoke(token.id)} aria-label={`${t('tokens.revoke')} ${token.name}`}>
+                    {token.lastUsedAt
+                      ? formatDateTime(token.lastUsedAt, language)
+                      : t('tokens.never')}
+                  </td>
+                  <td>
+                    <Button
+                      variant="danger"
+                      onClick={() => void revoke(token.id)}
+                      aria-label={`${t('tokens.revoke')} ${token.name}`}
+                    >
                       {t('tokens.revoke')}
                     </Button>
                   </td>
@@ -94,7 +119,8 @@ export function TokensPage() {
           <h2>{t('tokens.thunderbirdTitle')}</h2>
           <p>{t('tokens.thunderbirdSteps')}</p>
           <p>
-            <a href="/addins/thunderbird/inbox-crm.xpi">inbox-crm.xpi</a> · <code>{window.location.origin}</code>
+            <a href="/addins/thunderbird/inbox-crm.xpi">inbox-crm.xpi</a> ·{' '}
+            <code>{window.location.origin}</code>
           </p>
         </aside>
       </div>

@@ -1,11 +1,24 @@
 import { useState } from 'preact/hooks';
-import { createUserBodySchema, listResponseSchema, userSchema, type AccessLevel, type User } from '@inbox-crm/shared/schemas';
+import {
+  createUserBodySchema,
+  listResponseSchema,
+  userSchema,
+  type AccessLevel,
+  type User,
+} from '@inbox-crm/shared/schemas';
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, validateForm, type FieldErrors } from '../forms';
 import { loadTeams } from '../resources';
 import { Button, CheckboxField, FormStatus, Page, SelectField, TextField, useAsync } from '../ui';
 
-const emptyDraft = { login: '', name: '', email: '', accessLevel: 'own' as AccessLevel, isAdmin: false, password: '' };
+const emptyDraft = {
+  login: '',
+  name: '',
+  email: '',
+  accessLevel: 'own' as AccessLevel,
+  isAdmin: false,
+  password: '',
+};
 
 export function UsersPage() {
   const { api } = useConsole();
@@ -24,7 +37,10 @@ export function UsersPage() {
   }, [api]);
   const [draft, setDraft] = useState(emptyDraft);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const levelOptions = (['own', 'all', 'manager'] as const).map((level) => ({ value: level, label: t(`user.level.${level}`) }));
+  const levelOptions = (['own', 'all', 'manager'] as const).map((level) => ({
+    value: level,
+    label: t(`user.level.${level}`),
+  }));
 
   const create = async (event: Event) => {
     event.preventDefault();
@@ -36,7 +52,12 @@ export function UsersPage() {
     if (!checked.ok) return setErrors(checked.errors);
     try {
       setErrors({});
-      await api.client.request({ method: 'POST', path: '/users', body: checked.data, response: userSchema });
+      await api.client.request({
+        method: 'POST',
+        path: '/users',
+        body: checked.data,
+        response: userSchema,
+      });
       setDraft(emptyDraft);
       data.reload();
     } catch (error) {
@@ -46,7 +67,12 @@ export function UsersPage() {
 
   const change = async (user: User, body: Record<string, unknown>) => {
     try {
-      await api.client.request({ method: 'PATCH', path: `/users/${user.id}`, body, response: userSchema });
+      await api.client.request({
+        method: 'PATCH',
+        path: `/users/${user.id}`,
+        body,
+        response: userSchema,
+      });
       data.reload();
     } catch (error) {
       setErrors(errorsFromApi(error));
@@ -63,15 +89,36 @@ export function UsersPage() {
     <Page title={t('nav.users')}>
       <form class="card form-grid" onSubmit={create} noValidate aria-label={t('user.new')}>
         <h2>{t('user.new')}</h2>
-        <TextField label={t('user.login')} name="login" value={draft.login} onInput={(login) => setDraft({ ...draft, login })} errors={errors} />
-        <TextField label={t('common.name')} name="name" value={draft.name} onInput={(name) => setDraft({ ...draft, name })} errors={errors} />
-        <TextField label={t('user.email')} name="email" type="email" value={draft.email} onInput={(email) => setDraft({ ...draft, email })} errors={errors} />
+        <TextField
+          label={t('user.login')}
+          name="login"
+          value={draft.login}
+          onInput={(login) => setDraft({ ...draft, login })}
+          errors={errors}
+        />
+        <TextField
+          label={t('common.name')}
+          name="name"
+          value={draft.name}
+          onInput={(name) => setDraft({ ...draft, name })}
+          errors={errors}
+        />
+        <TextField
+          label={t('user.email')}
+          name="email"
+          type="email"
+          value={draft.email}
+          onInput={(email) => setDraft({ ...draft, email })}
+          errors={errors}
+        />
         <SelectField
           label={t('user.accessLevel')}
           name="accessLevel"
           value={draft.accessLevel}
           options={levelOptions}
-          onChange={(accessLevel) => setDraft({ ...draft, accessLevel: accessLevel as AccessLevel })}
+          onChange={(accessLevel) =>
+            setDraft({ ...draft, accessLevel: accessLevel as AccessLevel })
+          }
           errors={errors}
         />
         <TextField
@@ -83,7 +130,12 @@ export function UsersPage() {
           onInput={(password) => setDraft({ ...draft, password })}
           errors={errors}
         />
-        <CheckboxField label={t('user.isAdmin')} name="isAdmin" checked={draft.isAdmin} onChange={(isAdmin) => setDraft({ ...draft, isAdmin })} />
+        <CheckboxField
+          label={t('user.isAdmin')}
+          name="isAdmin"
+          checked={draft.isAdmin}
+          onChange={(isAdmin) => setDraft({ ...draft, isAdmin })}
+        />
         <FormStatus errors={errors} />
         <div>
           <Button type="submit" variant="primary">
@@ -112,7 +164,11 @@ export function UsersPage() {
                 <select
                   aria-label={`${t('user.accessLevel')}: ${user.name}`}
                   value={user.accessLevel}
-                  onChange={(event) => void change(user, { accessLevel: (event.currentTarget as HTMLSelectElement).value })}
+                  onChange={(event) =>
+                    void change(user, {
+                      accessLevel: (event.currentTarget as HTMLSelectElement).value,
+                    })
+                  }
                 >
                   {levelOptions.map((option) => (
                     <option key={option.value} value={option.value}>
@@ -126,12 +182,19 @@ export function UsersPage() {
                   type="checkbox"
                   aria-label={`${t('user.isAdmin')}: ${user.name}`}
                   checked={user.isAdmin}
-                  onChange={(event) => void change(user, { isAdmin: (event.currentTarget as HTMLInputElement).checked })}
+                  onChange={(event) =>
+                    void change(user, {
+                      isAdmin: (event.currentTarget as HTMLInputElement).checked,
+                    })
+                  }
                 />
               </td>
               <td>{teamNames(user.id)}</td>
               <td>
-                <Button variant={user.active ? 'danger' : 'secondary'} onClick={() => void change(user, { active: !user.active })}>
+                <Button
+                  variant={user.active ? 'danger' : 'secondary'}
+                  onClick={() => void change(user, { active: !user.active })}
+                >
                   {user.active ? t('user.deactivate') : t('user.reactivate')}
                 </Button>
               </td>

@@ -14,7 +14,10 @@ export function database(): Db {
 }
 
 /** Runs a command and returns the error it fails with (or throws when it succeeds). */
-export async function commandError(command: Document, on: Db = database()): Promise<Error & { code?: number; codeName?: string; errorLabels?: string[] } & Document> {
+export async function commandError(
+  command: Document,
+  on: Db = database(),
+): Promise<Error & { code?: number; codeName?: string; errorLabels?: string[] } & Document> {
   try {
     await on.command(command);
   } catch (error) {

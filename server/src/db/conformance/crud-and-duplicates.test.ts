@@ -17,7 +17,10 @@ const Company = mongoose.model(
 );
 const Membership = mongoose.model(
   'ConformanceMembership',
-  new mongoose.Schema({ team: String, user: String, role: String }).index({ team: 1, user: 1 }, { unique: true }),
+  new mongoose.Schema({ team: String, user: String, role: String }).index(
+    { team: 1, user: 1 },
+    { unique: true },
+  ),
 );
 
 describe('CRUD matrix', () => {
@@ -34,18 +37,37 @@ describe('CRUD matrix', () => {
       { domain: 'b.test', name: 'B', size: 5 },
       { domain: 'c.test', name: 'C', size: 50 },
     ]);
-    expect(await Company.updateMany({ size: 5 }, { $inc: { size: 1 } })).toMatchObject({ matchedCount: 2, modifiedCount: 2, upsertedCount: 0 });
-    expect(await Company.updateOne({ domain: 'a.test' }, { $set: { name: 'A' } }, { timestamps: false })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
-    expect(await Company.updateOne({ domain: 'nobody.test' }, { $set: { name: 'N' } })).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
-    const upsert = await Company.updateOne({ domain: 'new.test' }, { $set: { name: 'New' }, $setOnInsert: { size: 7 } }, { upsert: true });
+    expect(await Company.updateMany({ size: 5 }, { $inc: { size: 1 } })).toMatchObject({
+      matchedCount: 2,
+      modifiedCount: 2,
+      upsertedCount: 0,
+    });
+    expect(
+      await Company.updateOne({ domain: 'a.test' }, { $set: { name: 'A' } }, { timestamps: false }),
+    ).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    expect(
+      await Company.updateOne({ domain: 'nobody.test' }, { $set: { name: 'N' } }),
+    ).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+    const upsert = await Company.updateOne(
+      { domain: 'new.test' },
+      { $set: { name: 'New' }, $setOnInsert: { size: 7 } },
+      { upsert: true },
+    );
     expect(upsert).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
     const inserted = await Company.findById(upsert.upsertedId).lean();
     expect(inserted).toMatchObject({ domain: 'new.test', name: 'New', size: 7 });
     expect(inserted?.createdAt).toBeInstanceOf(Date);
-    const again = await Company.updateOne({ domain: 'new.test' }, { $set: { name: 'Newer' }, $setOnInsert: { size: 99 } }, { upsert: true });
+    const again = await Company.updateOne(
+      { domain: 'new.test' },
+      { $set: { name: 'Newer' }, $setOnInsert: { size: 99 } },
+      { upsert: true },
+    );
     expect(again).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     expect((await Company.findOne({ domain: 'new.test' }).lean())?.size).toBe(7);
-    const replaced = await Company.replaceOne({ domain: 'c.test' }, { domain: 'c.test', name: 'C2' });
+    const replaced = await Company.replaceOne(
+      { domain: 'c.test' },
+      { domain: 'c.test', name: 'C2' },
+    );
     expect(replaced).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
     expect(await Company.findOne({ domain: 'c.test' }).lean()).toMatchObject({ name: 'C2' });
     expect(await Company.deleteMany({ size: { $gte: 6 } })).toMatchObject({ deletedCount: 3 });
@@ -55,22 +77,46 @@ describe('CRUD matrix', () => {
 
   it('findOneAndUpdate / Replace / Delete return the right document', async () => {
     await Company.create({ domain: 'f.test', name: 'F', size: 1 });
-    const before = await Company.findOneAndUpdate({ domain: 'f.test' }, { $inc: { size: 1 } }).lean();
+    const before = await Company.findOneAndUpdate(
+      { domain: 'f.test' },
+      { $inc: { size: 1 } },
+    ).lean();
     expect(before?.size).toBe(1);
-    const after = await Company.findOneAndUpdate({ domain: 'f.test' }, { $inc: { size: 1 } }, { returnDocument: 'after', projection: { size: 1 } }).lean();
+    const after = await Company.findOneAndUpdate(
+      { domain: 'f.test' },
+      { $inc: { size: 1 } },
+      { returnDocument: 'after', projection: { size: 1 } },
+    ).lean();
     expect(after).toEqual({ _id: expect.anything(), size: 3 });
-    const upserted = await Company.findOneAndUpdate({ domain: 'g.test' }, { $set: { name: 'G' } }, { upsert: true, returnDocument: 'after' }).lean();
+    const upserted = await Company.findOneAndUpdate(
+      { domain: 'g.test' },
+      { $set: { name: 'G' } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
     expect(upserted).toMatchObject({ domain: 'g.test', name: 'G', size: 1 });
-    const none = await Company.findOneAndUpdate({ domain: 'none.test' }, { $set: { name: 'x' } }).lean();
+    const none = await Company.findOneAndUpdate(
+      { domain: 'none.test' },
+      { $set: { name: 'x' } },
+    ).lean();
     expect(none).toBeNull();
-    const replaced = await Company.findOneAndReplace({ domain: 'g.test' }, { domain: 'g.test', name: 'G2' }, { returnDocument: 'after' }).lean();
+    const replaced = await Company.findOneAndReplace(
+      { domain: 'g.test' },
+      { domain: 'g.test', name: 'G2' },
+      { returnDocument: 'after' },
+    ).lean();
     expect(replaced).toMatchObject({ domain: 'g.test', name: 'G2' });
     const removed = await Company.findOneAndDelete({ domain: 'f.test' }).lean();
     expect(removed?.size).toBe(3);
     expect(await Company.exists({ domain: 'f.test' })).toBeNull();
-    const sorted = await Company.insertMany([{ domain: 's1.test', size: 10 }, { domain: 's2.test', size: 20 }]);
+    const sorted = await Company.insertMany([
+      { domain: 's1.test', size: 10 },
+      { domain: 's2.test', size: 20 },
+    ]);
     expect(sorted).toHaveLength(2);
-    const largest = await Company.findOneAndDelete({ domain: /^s\d/ }, { sort: { size: -1 } }).lean();
+    const largest = await Company.findOneAndDelete(
+      { domain: /^s\d/ },
+      { sort: { size: -1 } },
+    ).lean();
     expect(largest?.domain).toBe('s2.test');
   });
 
@@ -91,10 +137,26 @@ describe('CRUD matrix', () => {
       { updateOne: { filter: { domain: 'bw1.test' }, update: { $set: { name: 'one' } } } },
       { updateMany: { filter: { domain: /^bw/ }, update: { $set: { size: 9 } } } },
       { deleteOne: { filter: { domain: 'bw2.test' } } },
-      { updateOne: { filter: { domain: 'bw3.test' }, update: { $set: { name: 'three' } }, upsert: true } },
+      {
+        updateOne: {
+          filter: { domain: 'bw3.test' },
+          update: { $set: { name: 'three' } },
+          upsert: true,
+        },
+      },
     ]);
-    expect(result).toMatchObject({ insertedCount: 2, matchedCount: 3, modifiedCount: 3, deletedCount: 1, upsertedCount: 1 });
-    expect((await Company.find({}, { domain: 1 }).sort({ domain: 1 }).lean()).map((company) => company.domain)).toEqual(['bw1.test', 'bw3.test']);
+    expect(result).toMatchObject({
+      insertedCount: 2,
+      matchedCount: 3,
+      modifiedCount: 3,
+      deletedCount: 1,
+      upsertedCount: 1,
+    });
+    expect(
+      (await Company.find({}, { domain: 1 }).sort({ domain: 1 }).lean()).map(
+        (company) => company.domain,
+      ),
+    ).toEqual(['bw1.test', 'bw3.test']);
   });
 });
 
@@ -111,19 +173,44 @@ describe('duplicate keys', () => {
     const error = await rejectionOf(Company.create({ domain: 'dup.test' }));
     expect(error.message).toBe('That domain is already in the CRM');
     const raw = await rejectionOf(Company.collection.insertOne({ domain: 'dup.test' }));
-    expect(raw).toMatchObject({ code: 11000, keyPattern: { domain: 1 }, keyValue: { domain: 'dup.test' } });
-    expect(raw.message).toMatch(/^E11000 duplicate key error collection: \S+\.conformancecompanies index: domain_1 dup key: \{ domain: "dup\.test" \}/);
-    const sameId = await rejectionOf(Company.collection.insertOne({ _id: (await Company.findOne().lean())!._id, domain: 'other.test' }));
+    expect(raw).toMatchObject({
+      code: 11000,
+      keyPattern: { domain: 1 },
+      keyValue: { domain: 'dup.test' },
+    });
+    expect(raw.message).toMatch(
+      /^E11000 duplicate key error collection: \S+\.conformancecompanies index: domain_1 dup key: \{ domain: "dup\.test" \}/,
+    );
+    const sameId = await rejectionOf(
+      Company.collection.insertOne({
+        _id: (await Company.findOne().lean())!._id,
+        domain: 'other.test',
+      }),
+    );
     expect(sameId).toMatchObject({ code: 11000, keyPattern: { _id: 1 } });
     expect(sameId.message).toMatch(/index: _id_ dup key: \{ _id: ObjectId\('[0-9a-f]{24}'\) \}/);
   });
 
   it('ordered insertMany stops at the first duplicate; unordered inserts all others', async () => {
-    const ordered = await rejectionOf(Company.insertMany([{ domain: 'o1.test' }, { domain: 'o1.test' }, { domain: 'o2.test' }], { ordered: true }));
+    const ordered = await rejectionOf(
+      Company.insertMany([{ domain: 'o1.test' }, { domain: 'o1.test' }, { domain: 'o2.test' }], {
+        ordered: true,
+      }),
+    );
     expect(ordered).toMatchObject({ name: 'MongoBulkWriteError', code: 11000 });
     expect(await Company.countDocuments()).toBe(1);
     await Company.deleteMany({});
-    const unordered = await rejectionOf(Company.insertMany([{ domain: 'u1.test' }, { domain: 'u1.test' }, { domain: 'u2.test' }, { domain: 'u2.test' }], { ordered: false }));
+    const unordered = await rejectionOf(
+      Company.insertMany(
+        [
+          { domain: 'u1.test' },
+          { domain: 'u1.test' },
+          { domain: 'u2.test' },
+          { domain: 'u2.test' },
+        ],
+        { ordered: false },
+      ),
+    );
     expect(unordered).toMatchObject({ code: 11000 });
     expect((unordered as { writeErrors?: unknown[] }).writeErrors).toHaveLength(2);
     expect(await Company.countDocuments()).toBe(2);
@@ -131,14 +218,39 @@ describe('duplicate keys', () => {
 
   it('updateOne and findOneAndUpdate upsert into a duplicate', async () => {
     await Company.insertMany([{ domain: 'x.test' }, { domain: 'y.test' }]);
-    const update = await rejectionOf(Company.updateOne({ domain: 'y.test' }, { $set: { domain: 'x.test' } }));
+    const update = await rejectionOf(
+      Company.updateOne({ domain: 'y.test' }, { $set: { domain: 'x.test' } }),
+    );
     expect(update.message).toBe('That domain is already in the CRM');
-    const rawUpdate = await rejectionOf(Company.collection.updateOne({ domain: 'y.test' }, { $set: { domain: 'x.test' } }));
-    expect(rawUpdate).toMatchObject({ code: 11000, keyPattern: { domain: 1 }, keyValue: { domain: 'x.test' } });
-    const upsert = await rejectionOf(Company.findOneAndUpdate({ name: 'absent' }, { $set: { domain: 'x.test' } }, { upsert: true }));
+    const rawUpdate = await rejectionOf(
+      Company.collection.updateOne({ domain: 'y.test' }, { $set: { domain: 'x.test' } }),
+    );
+    expect(rawUpdate).toMatchObject({
+      code: 11000,
+      keyPattern: { domain: 1 },
+      keyValue: { domain: 'x.test' },
+    });
+    const upsert = await rejectionOf(
+      Company.findOneAndUpdate(
+        { name: 'absent' },
+        { $set: { domain: 'x.test' } },
+        { upsert: true },
+      ),
+    );
     expect(upsert.message).toBe('That domain is already in the CRM');
-    const rawUpsert = await rejectionOf(Company.collection.findOneAndUpdate({ name: 'absent' }, { $set: { domain: 'x.test' } }, { upsert: true }));
-    expect(rawUpsert).toMatchObject({ code: 11000, codeName: 'DuplicateKey', keyPattern: { domain: 1 }, keyValue: { domain: 'x.test' } });
+    const rawUpsert = await rejectionOf(
+      Company.collection.findOneAndUpdate(
+        { name: 'absent' },
+        { $set: { domain: 'x.test' } },
+        { upsert: true },
+      ),
+    );
+    expect(rawUpsert).toMatchObject({
+      code: 11000,
+      codeName: 'DuplicateKey',
+      keyPattern: { domain: 1 },
+      keyValue: { domain: 'x.test' },
+    });
     expect(await Company.countDocuments()).toBe(2);
   });
 
@@ -147,7 +259,11 @@ describe('duplicate keys', () => {
     await Membership.create({ team: 't1', user: 'u2' });
     await Membership.create({ team: 't2', user: 'u1' });
     const error = await rejectionOf(Membership.collection.insertOne({ team: 't1', user: 'u1' }));
-    expect(error).toMatchObject({ code: 11000, keyPattern: { team: 1, user: 1 }, keyValue: { team: 't1', user: 'u1' } });
+    expect(error).toMatchObject({
+      code: 11000,
+      keyPattern: { team: 1, user: 1 },
+      keyValue: { team: 't1', user: 'u1' },
+    });
     await Membership.collection.insertOne({ team: 't3' });
     const nullKey = await rejectionOf(Membership.collection.insertOne({ team: 't3', user: null }));
     expect(nullKey).toMatchObject({ code: 11000, keyValue: { team: 't3', user: null } });
@@ -158,11 +274,22 @@ describe('duplicate keys', () => {
     await Company.create({ domain: 's1.test' });
     await Company.create({ domain: 's2.test' });
     await Company.create({ domain: 's3.test', vat: 'FR1' });
-    expect(await rejectionOf(Company.create({ domain: 's4.test', vat: 'FR1' }))).toMatchObject({ code: 11000 });
+    expect(await rejectionOf(Company.create({ domain: 's4.test', vat: 'FR1' }))).toMatchObject({
+      code: 11000,
+    });
     const leads = database().collection('partial_leads');
-    await leads.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await leads.insertMany([{ email: 'p@x', active: false }, { email: 'p@x', active: false }, { email: 'p@x', active: true }]);
-    expect(await rejectionOf(leads.insertOne({ email: 'p@x', active: true }))).toMatchObject({ code: 11000 });
+    await leads.createIndex(
+      { email: 1 },
+      { unique: true, partialFilterExpression: { active: true } },
+    );
+    await leads.insertMany([
+      { email: 'p@x', active: false },
+      { email: 'p@x', active: false },
+      { email: 'p@x', active: true },
+    ]);
+    expect(await rejectionOf(leads.insertOne({ email: 'p@x', active: true }))).toMatchObject({
+      code: 11000,
+    });
     // Leaving the partial filter frees the key.
     await leads.updateOne({ active: true }, { $set: { active: false } });
     await leads.insertOne({ email: 'p@x', active: true });
@@ -173,7 +300,10 @@ describe('duplicate keys', () => {
     const tags = database().collection('unique_tags');
     await tags.createIndex({ tags: 1 }, { unique: true });
     await tags.insertOne({ tags: ['a', 'b'] });
-    expect(await rejectionOf(tags.insertOne({ tags: ['c', 'b'] }))).toMatchObject({ code: 11000, keyValue: { tags: 'b' } });
+    expect(await rejectionOf(tags.insertOne({ tags: ['c', 'b'] }))).toMatchObject({
+      code: 11000,
+      keyValue: { tags: 'b' },
+    });
     await tags.insertOne({ tags: ['c', 'c'] });
     expect(await tags.countDocuments()).toBe(2);
   });

@@ -23,7 +23,8 @@ describe('cursors and batches', () => {
     started.length = 0;
   });
 
-  const sent = (name: string): CommandStartedEvent[] => started.filter((event) => event.commandName === name);
+  const sent = (name: string): CommandStartedEvent[] =>
+    started.filter((event) => event.commandName === name);
 
   it('monitoring is on (the client reports the commands it sends)', async () => {
     await Item.findOne();
@@ -32,7 +33,8 @@ describe('cursors and batches', () => {
 
   it('batchSize(50) over 250 documents: one find and four getMores, in order', async () => {
     const positions: number[] = [];
-    for await (const item of Item.find().sort({ position: 1 }).batchSize(50).cursor()) positions.push(item.position ?? -1);
+    for await (const item of Item.find().sort({ position: 1 }).batchSize(50).cursor())
+      positions.push(item.position ?? -1);
     expect(positions).toEqual(Array.from({ length: 250 }, (_, position) => position));
     expect(sent('find')).toHaveLength(1);
     expect(sent('getMore')).toHaveLength(4);
@@ -61,7 +63,11 @@ describe('cursors and batches', () => {
     expect(limited).toHaveLength(120);
     expect(limited[0]?.position).toBe(249);
     expect(sent('getMore').length).toBeGreaterThanOrEqual(2);
-    const single = await database().command({ find: 'conformancecursoritems', batchSize: 5, singleBatch: true });
+    const single = await database().command({
+      find: 'conformancecursoritems',
+      batchSize: 5,
+      singleBatch: true,
+    });
     expect(single.cursor.firstBatch).toHaveLength(5);
     expect(Number(single.cursor.id)).toBe(0);
     const negative = await database().command({ find: 'conformancecursoritems', limit: -3 });
@@ -74,7 +80,11 @@ describe('cursors and batches', () => {
     expect(reply.cursor.firstBatch).toHaveLength(0);
     expect(Number(reply.cursor.id)).not.toBe(0);
     expect(reply.cursor.ns).toBe(`${database().databaseName}.conformancecursoritems`);
-    const more = await database().command({ getMore: reply.cursor.id, collection: 'conformancecursoritems', batchSize: 7 });
+    const more = await database().command({
+      getMore: reply.cursor.id,
+      collection: 'conformancecursoritems',
+      batchSize: 7,
+    });
     expect(more.cursor.nextBatch).toHaveLength(7);
     await database().command({ killCursors: 'conformancecursoritems', cursors: [reply.cursor.id] });
   });

@@ -24,10 +24,12 @@ describe('fault injection with configureFailPoint failCommand', () => {
   });
 
   afterEach(async () => {
-    if (available) await database().admin().command({ configureFailPoint: 'failCommand', mode: 'off' });
+    if (available)
+      await database().admin().command({ configureFailPoint: 'failCommand', mode: 'off' });
   });
 
-  const failNext = (data: Record<string, unknown>, times = 1) => database().admin().command({ configureFailPoint: 'failCommand', mode: { times }, data });
+  const failNext = (data: Record<string, unknown>, times = 1) =>
+    database().admin().command({ configureFailPoint: 'failCommand', mode: { times }, data });
 
   it('a deterministic error (code 2) fails at once, no retry', async () => {
     if (!available) return;
@@ -44,14 +46,21 @@ describe('fault injection with configureFailPoint failCommand', () => {
 
   it('a write with RetryableWriteError is retried and applied once', async () => {
     if (!available) return;
-    await failNext({ failCommands: ['insert'], errorCode: 91, errorLabels: ['RetryableWriteError'] });
+    await failNext({
+      failCommands: ['insert'],
+      errorCode: 91,
+      errorLabels: ['RetryableWriteError'],
+    });
     await Note.create({ text: 'retried' });
     expect(await Note.countDocuments({ text: 'retried' })).toBe(1);
   });
 
   it('a transient transaction error makes withTransaction run the callback again', async () => {
     if (!available) return;
-    await failNext({ failCommands: ['insert'], errorCode: 112, errorLabels: ['TransientTransactionError'] }, 2);
+    await failNext(
+      { failCommands: ['insert'], errorCode: 112, errorLabels: ['TransientTransactionError'] },
+      2,
+    );
     let attempts = 0;
     await mongoose.connection.transaction(async (session) => {
       attempts += 1;
@@ -82,8 +91,13 @@ describe('fault injection with configureFailPoint failCommand', () => {
     await database().command({ ping: 1 });
     // Generous lower bound only: the point is that the reply waited, not how precisely.
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    await failNext({ failCommands: ['insert'], writeConcernError: { code: 100, errmsg: 'injected write concern error' } });
-    const error = await rejectionOf(database().collection('conformancefailpointnotes').insertOne({ text: 'wce' }));
+    await failNext({
+      failCommands: ['insert'],
+      writeConcernError: { code: 100, errmsg: 'injected write concern error' },
+    });
+    const error = await rejectionOf(
+      database().collection('conformancefailpointnotes').insertOne({ text: 'wce' }),
+    );
     expect(error.name).toBe('MongoWriteConcernError');
     expect(await Note.countDocuments({ text: 'wce' })).toBe(1);
   });

@@ -13,7 +13,10 @@ function bucket(): InstanceType<typeof mongoose.mongo.GridFSBucket> {
 async function upload(content: Buffer, filename: string): Promise<ObjectId> {
   const stream = bucket().openUploadStream(filename, { metadata: { size: content.length } });
   await new Promise<void>((resolve, reject) => {
-    Readable.from([content]).pipe(stream).on('finish', () => resolve()).on('error', reject);
+    Readable.from([content])
+      .pipe(stream)
+      .on('finish', () => resolve())
+      .on('error', reject);
   });
   return stream.id as ObjectId;
 }
@@ -32,31 +35,50 @@ describe('GridFS (attachments)', () => {
     const downloaded = await buffer(bucket().openDownloadStream(id));
     expect(downloaded.equals(content)).toBe(true);
     const [file] = await bucket().find({ _id: id }).toArray();
-    expect(file).toMatchObject({ length: size, chunkSize: 261_120, filename: `file-${size}.bin`, metadata: { size } });
-    expect(await database().collection('attachments.chunks').countDocuments({ files_id: id })).toBe(Math.ceil(size / 261_120));
+    expect(file).toMatchObject({
+      length: size,
+      chunkSize: 261_120,
+      filename: `file-${size}.bin`,
+      metadata: { size },
+    });
+    expect(await database().collection('attachments.chunks').countDocuments({ files_id: id })).toBe(
+      Math.ceil(size / 261_120),
+    );
   });
 
   it('creates the bucket indexes, chunks unique on (files_id, n)', async () => {
     await upload(Buffer.from('index check'), 'index.txt');
     const chunkIndexes = await database().collection('attachments.chunks').indexes();
-    expect(chunkIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { files_id: 1, n: 1 }, unique: true })]));
+    expect(chunkIndexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: { files_id: 1, n: 1 }, unique: true }),
+      ]),
+    );
     const fileIndexes = await database().collection('attachments.files').indexes();
-    expect(fileIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { filename: 1, uploadDate: 1 } })]));
+    expect(fileIndexes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: { filename: 1, uploadDate: 1 } })]),
+    );
   });
 
   it('downloads the latest revision by name', async () => {
     await upload(Buffer.from('v1'), 'same-name.txt');
     await new Promise((resolve) => setTimeout(resolve, 5));
     await upload(Buffer.from('v2'), 'same-name.txt');
-    expect((await buffer(bucket().openDownloadStreamByName('same-name.txt'))).toString()).toBe('v2');
+    expect((await buffer(bucket().openDownloadStreamByName('same-name.txt'))).toString()).toBe(
+      'v2',
+    );
   });
 
   it('deletes a file with its chunks; deleting or downloading a missing id fails', async () => {
     const id = await upload(randomBytes(300_000), 'delete-me.bin');
     await bucket().delete(id);
     expect(await database().collection('attachments.files').countDocuments({ _id: id })).toBe(0);
-    expect(await database().collection('attachments.chunks').countDocuments({ files_id: id })).toBe(0);
+    expect(await database().collection('attachments.chunks').countDocuments({ files_id: id })).toBe(
+      0,
+    );
     expect((await rejectionOf(bucket().delete(id))).message).toMatch(/File not found for id/);
-    expect((await rejectionOf(buffer(bucket().openDownloadStream(new ObjectId())))).message).toMatch(/FileNotFound|File not found/);
+    expect(
+      (await rejectionOf(buffer(bucket().openDownloadStream(new ObjectId())))).message,
+    ).toMatch(/FileNotFound|File not found/);
   });
 });

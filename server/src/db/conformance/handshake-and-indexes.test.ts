@@ -9,7 +9,10 @@ const Account = mongoose.model(
     team: String,
     code: Number,
     externalId: { type: String, unique: true, sparse: true },
-  }).index({ team: 1, code: 1 }, { unique: true, partialFilterExpression: { code: { $exists: true } } }),
+  }).index(
+    { team: 1, code: 1 },
+    { unique: true, partialFilterExpression: { code: { $exists: true } } },
+  ),
 );
 
 describe('handshake and topology', () => {
@@ -17,9 +20,13 @@ describe('handshake and topology', () => {
 
   it('stays healthy while idle: no heartbeat failures and no pool clears', async () => {
     const hello = await database().admin().command({ hello: 1 });
-    const uri = process.env.MONGODB_URI ?? `mongodb://${String(hello.me)}/?replicaSet=${encodeURIComponent(String(hello.setName))}`;
+    const uri =
+      process.env.MONGODB_URI ??
+      `mongodb://${String(hello.me)}/?replicaSet=${encodeURIComponent(String(hello.setName))}`;
     // 500 ms is the driver's minimum heartbeat interval; idle for more than two of them.
-    const connection = await mongoose.createConnection(uri, { heartbeatFrequencyMS: 500 }).asPromise();
+    const connection = await mongoose
+      .createConnection(uri, { heartbeatFrequencyMS: 500 })
+      .asPromise();
     const client = connection.getClient();
     let heartbeats = 0;
     let heartbeatFailures = 0;
@@ -37,7 +44,11 @@ describe('handshake and topology', () => {
   it('answers hello as a writable replica-set primary and the admin probes', async () => {
     const admin = database().admin();
     const hello = await admin.command({ hello: 1 });
-    expect(hello).toMatchObject({ ok: 1, isWritablePrimary: true, logicalSessionTimeoutMinutes: expect.any(Number) });
+    expect(hello).toMatchObject({
+      ok: 1,
+      isWritablePrimary: true,
+      logicalSessionTimeoutMinutes: expect.any(Number),
+    });
     expect(typeof hello.setName).toBe('string');
     expect(hello.hosts).toHaveLength(1);
     expect(hello.maxWireVersion).toBeGreaterThanOrEqual(9);
@@ -63,32 +74,60 @@ describe('index lifecycle', () => {
     expect(await Account.syncIndexes()).toEqual([]);
     const indexes = await Account.listIndexes();
     const byName = Object.fromEntries(indexes.map((index) => [index.name, index]));
-    expect(Object.keys(byName).sort()).toEqual(['_id_', 'email_1', 'externalId_1', 'team_1_code_1']);
+    expect(Object.keys(byName).sort()).toEqual([
+      '_id_',
+      'email_1',
+      'externalId_1',
+      'team_1_code_1',
+    ]);
     expect(byName._id_).toMatchObject({ v: 2, key: { _id: 1 } });
     expect(byName.email_1).toMatchObject({ key: { email: 1 }, unique: true });
     expect(byName.externalId_1).toMatchObject({ unique: true, sparse: true });
-    expect(byName.team_1_code_1).toMatchObject({ key: { team: 1, code: 1 }, unique: true, partialFilterExpression: { code: { $exists: true } } });
+    expect(byName.team_1_code_1).toMatchObject({
+      key: { team: 1, code: 1 },
+      unique: true,
+      partialFilterExpression: { code: { $exists: true } },
+    });
   });
 
   it('re-creating an identical index is a no-op; conflicting definitions fail with 85/86', async () => {
     const collection = Account.collection;
-    const again = await database().command({ createIndexes: collection.collectionName, indexes: [{ key: { email: 1 }, name: 'email_1', unique: true }] });
+    const again = await database().command({
+      createIndexes: collection.collectionName,
+      indexes: [{ key: { email: 1 }, name: 'email_1', unique: true }],
+    });
     expect(again).toMatchObject({ ok: 1, numIndexesBefore: again.numIndexesAfter });
-    const otherKey = await commandError({ createIndexes: collection.collectionName, indexes: [{ key: { team: 1 }, name: 'email_1' }] });
+    const otherKey = await commandError({
+      createIndexes: collection.collectionName,
+      indexes: [{ key: { team: 1 }, name: 'email_1' }],
+    });
     expect(otherKey.code).toBe(86);
-    const otherOptions = await commandError({ createIndexes: collection.collectionName, indexes: [{ key: { email: 1 }, name: 'email_1' }] });
+    const otherOptions = await commandError({
+      createIndexes: collection.collectionName,
+      indexes: [{ key: { email: 1 }, name: 'email_1' }],
+    });
     expect(otherOptions.code).toBe(85);
-    const otherName = await commandError({ createIndexes: collection.collectionName, indexes: [{ key: { email: 1 }, name: 'email_again', unique: true }] });
+    const otherName = await commandError({
+      createIndexes: collection.collectionName,
+      indexes: [{ key: { email: 1 }, name: 'email_again', unique: true }],
+    });
     expect(otherName.code).toBe(85);
   });
 
   it('drops an index that left the schema and builds the new one', async () => {
     const collection = database().collection('index_changes');
     await collection.createIndex({ legacy: 1 }, { name: 'legacy_1' });
-    const Changed = mongoose.model('ConformanceIndexChange', new mongoose.Schema({ current: { type: String, index: true } }), 'index_changes');
+    const Changed = mongoose.model(
+      'ConformanceIndexChange',
+      new mongoose.Schema({ current: { type: String, index: true } }),
+      'index_changes',
+    );
     const dropped = await Changed.syncIndexes();
     expect(dropped).toEqual(['legacy_1']);
-    expect((await collection.indexes()).map((index) => index.name).sort()).toEqual(['_id_', 'current_1']);
+    expect((await collection.indexes()).map((index) => index.name).sort()).toEqual([
+      '_id_',
+      'current_1',
+    ]);
     mongoose.deleteModel('ConformanceIndexChange');
   });
 
@@ -119,10 +158,14 @@ describe('index lifecycle', () => {
   it('create is idempotent, listCollections and drop report the collection', async () => {
     await database().createCollection('created_twice');
     await database().createCollection('created_twice');
-    const names = (await database().listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name);
+    const names = (await database().listCollections({}, { nameOnly: true }).toArray()).map(
+      (info) => info.name,
+    );
     expect(names).toContain('created_twice');
     const full = await database().listCollections({ name: 'created_twice' }).toArray();
-    expect(full).toEqual([expect.objectContaining({ name: 'created_twice', type: 'collection', options: {} })]);
+    expect(full).toEqual([
+      expect.objectContaining({ name: 'created_twice', type: 'collection', options: {} }),
+    ]);
     expect(await database().dropCollection('created_twice')).toBe(true);
     expect(await database().listCollections({ name: 'created_twice' }).toArray()).toEqual([]);
   });

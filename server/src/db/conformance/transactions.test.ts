@@ -3,7 +3,10 @@ import type { MongoServerError } from 'mongodb';
 import { useTestDatabase } from '../test-database';
 import { database, rejectionOf } from './conformance-helpers';
 
-const Person = mongoose.model('ConformanceTxnPerson', new mongoose.Schema({ email: { type: String, unique: true }, credit: Number }));
+const Person = mongoose.model(
+  'ConformanceTxnPerson',
+  new mongoose.Schema({ email: { type: String, unique: true }, credit: Number }),
+);
 
 describe('transactions', () => {
   useTestDatabase();
@@ -19,14 +22,22 @@ describe('transactions', () => {
       await Person.create([{ email: 'to@x', credit: 4 }], { session });
       expect(await Person.countDocuments({}, { session })).toBe(2);
     });
-    expect((await Person.find().sort({ email: 1 }).lean()).map((person) => [person.email, person.credit])).toEqual([
+    expect(
+      (await Person.find().sort({ email: 1 }).lean()).map((person) => [
+        person.email,
+        person.credit,
+      ]),
+    ).toEqual([
       ['from@x', 6],
       ['to@x', 4],
     ]);
   });
 
   it('rolls back inserts, updates and deletes when the callback throws', async () => {
-    await Person.insertMany([{ email: 'keep@x', credit: 1 }, { email: 'gone@x', credit: 2 }]);
+    await Person.insertMany([
+      { email: 'keep@x', credit: 1 },
+      { email: 'gone@x', credit: 2 },
+    ]);
     const session = await mongoose.startSession();
     const error = await rejectionOf(
       session.withTransaction(async () => {
@@ -38,7 +49,12 @@ describe('transactions', () => {
     );
     await session.endSession();
     expect(error.message).toBe('business rule failed');
-    expect((await Person.find().sort({ email: 1 }).lean()).map((person) => [person.email, person.credit])).toEqual([
+    expect(
+      (await Person.find().sort({ email: 1 }).lean()).map((person) => [
+        person.email,
+        person.credit,
+      ]),
+    ).toEqual([
       ['gone@x', 2],
       ['keep@x', 1],
     ]);
@@ -51,9 +67,13 @@ describe('transactions', () => {
     const session = client.startSession();
     session.startTransaction();
     await collection.insertOne({ email: 'first@x' }, { session });
-    const duplicate = (await rejectionOf(collection.insertOne({ email: 'taken@x' }, { session }))) as MongoServerError;
+    const duplicate = (await rejectionOf(
+      collection.insertOne({ email: 'taken@x' }, { session }),
+    )) as MongoServerError;
     expect(duplicate.code).toBe(11000);
-    const next = (await rejectionOf(collection.insertOne({ email: 'second@x' }, { session }))) as MongoServerError;
+    const next = (await rejectionOf(
+      collection.insertOne({ email: 'second@x' }, { session }),
+    )) as MongoServerError;
     expect(next.code).toBe(251);
     expect(next.hasErrorLabel('TransientTransactionError')).toBe(true);
     await session.abortTransaction();
@@ -83,7 +103,9 @@ describe('transactions', () => {
     first.startTransaction();
     second.startTransaction();
     await collection.updateOne({ _id: person!._id }, { $inc: { credit: 1 } }, { session: first });
-    const conflict = (await rejectionOf(collection.updateOne({ _id: person!._id }, { $inc: { credit: 10 } }, { session: second }))) as MongoServerError;
+    const conflict = (await rejectionOf(
+      collection.updateOne({ _id: person!._id }, { $inc: { credit: 10 } }, { session: second }),
+    )) as MongoServerError;
     expect(conflict.code).toBe(112);
     expect(conflict.hasErrorLabel('TransientTransactionError')).toBe(true);
     await first.commitTransaction();
@@ -99,10 +121,12 @@ describe('transactions', () => {
     session.startTransaction();
     await Person.updateOne({ _id: person!._id }, { $inc: { credit: 1 } }, { session });
     let outsideDone = false;
-    const outside = Person.updateOne({ _id: person!._id }, { $inc: { credit: 10 } }).then((result) => {
-      outsideDone = true;
-      return result;
-    });
+    const outside = Person.updateOne({ _id: person!._id }, { $inc: { credit: 10 } }).then(
+      (result) => {
+        outsideDone = true;
+        return result;
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(outsideDone).toBe(false);
     await session.commitTransaction();
@@ -125,7 +149,9 @@ describe('transactions', () => {
   it('count is not allowed in a transaction (263)', async () => {
     const session = mongoose.connection.getClient().startSession();
     session.startTransaction();
-    const error = (await rejectionOf(database().command({ count: 'conformancetxnpeople' }, { session }))) as MongoServerError;
+    const error = (await rejectionOf(
+      database().command({ count: 'conformancetxnpeople' }, { session }),
+    )) as MongoServerError;
     expect(error.code).toBe(263);
     await session.abortTransaction();
     await session.endSession();

@@ -12,13 +12,29 @@ describe('canonicalKey', () => {
     expect(canonicalKey(null)).toBe(canonicalKey(undefined));
     expect(canonicalKey(new Date(5))).toBe(canonicalKey(new Date(5)));
     expect(canonicalKey({ a: 1, b: 2 })).not.toBe(canonicalKey({ b: 2, a: 1 }));
-    expect(canonicalKey(new Binary(Buffer.from('ab')))).toBe(canonicalKey(new Binary(Buffer.from('ab'))));
+    expect(canonicalKey(new Binary(Buffer.from('ab')))).toBe(
+      canonicalKey(new Binary(Buffer.from('ab'))),
+    );
   });
 });
 
 describe('compareValues (BSON sort order)', () => {
   it('orders types as MongoDB does', () => {
-    const ordered = [null, -1, 2.5, 'A', 'a', { a: 1 }, [0], new Binary(Buffer.from('x')), new ObjectId('000000000000000000000001'), false, true, new Date(0), /x/];
+    const ordered = [
+      null,
+      -1,
+      2.5,
+      'A',
+      'a',
+      { a: 1 },
+      [0],
+      new Binary(Buffer.from('x')),
+      new ObjectId('000000000000000000000001'),
+      false,
+      true,
+      new Date(0),
+      /x/,
+    ];
     const shuffled = [...ordered].reverse();
     expect(shuffled.sort(compareValues)).toEqual(ordered);
   });
@@ -32,9 +48,14 @@ describe('compareValues (BSON sort order)', () => {
 
 describe('formatDocument', () => {
   it('prints like the server in E11000 messages', () => {
-    expect(formatDocument({ email: 'a@x', n: 1, missing: null, id: new ObjectId('65a000000000000000000001') })).toBe(
-      `{ email: "a@x", n: 1, missing: null, id: ObjectId('65a000000000000000000001') }`,
-    );
+    expect(
+      formatDocument({
+        email: 'a@x',
+        n: 1,
+        missing: null,
+        id: new ObjectId('65a000000000000000000001'),
+      }),
+    ).toBe(`{ email: "a@x", n: 1, missing: null, id: ObjectId('65a000000000000000000001') }`);
   });
 });
 

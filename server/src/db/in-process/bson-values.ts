@@ -46,7 +46,8 @@ export function canonicalKey(value: unknown): string {
   if (value instanceof ObjectId) return `o${value.toHexString()}`;
   if (value instanceof Date) return `t${value.getTime()}`;
   if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
-  if (value instanceof Binary) return `x${value.sub_type}:${Buffer.from(value.buffer).toString('base64')}`;
+  if (value instanceof Binary)
+    return `x${value.sub_type}:${Buffer.from(value.buffer).toString('base64')}`;
   if (value instanceof Long) return `d${value.toString()}`;
   if (value instanceof Int32 || value instanceof Double) return `d${value.valueOf()}`;
   if (value instanceof Decimal128) return `m${value.toString()}`;
@@ -57,7 +58,9 @@ export function canonicalKey(value: unknown): string {
   if (value instanceof MaxKey) return 'max';
   if (value instanceof Code) return `c${value.code}`;
   if (value instanceof DBRef) return `ref${value.collection}:${canonicalKey(value.oid)}`;
-  const entries = Object.entries(value as Document).map(([key, inner]) => `${JSON.stringify(key)}:${canonicalKey(inner)}`);
+  const entries = Object.entries(value as Document).map(
+    ([key, inner]) => `${JSON.stringify(key)}:${canonicalKey(inner)}`,
+  );
   return `{${entries.join(',')}}`;
 }
 
@@ -70,7 +73,8 @@ export function formatValue(value: unknown): string {
   if (value instanceof Date) return `new Date(${value.getTime()})`;
   if (Array.isArray(value)) return `[ ${value.map(formatValue).join(', ')} ]`;
   if (value instanceof Long || value instanceof Decimal128) return value.toString();
-  if (value instanceof Binary) return `BinData(${value.sub_type}, ${Buffer.from(value.buffer).toString('hex').toUpperCase()})`;
+  if (value instanceof Binary)
+    return `BinData(${value.sub_type}, ${Buffer.from(value.buffer).toString('hex').toUpperCase()})`;
   if (value instanceof RegExp) return `/${value.source}/${value.flags}`;
   if (isPlainObject(value)) return formatDocument(value);
   return String(value);
@@ -87,13 +91,18 @@ const supportedRegexOptions = new Set(['i', 'm', 's', 'u']);
 export function toRegExp(pattern: BSONRegExp): RegExp {
   for (const option of pattern.options) {
     if (!supportedRegexOptions.has(option)) {
-      throw unsupported(`Regular expression option '${option}' (in /${pattern.pattern}/${pattern.options})`);
+      throw unsupported(
+        `Regular expression option '${option}' (in /${pattern.pattern}/${pattern.options})`,
+      );
     }
   }
   try {
     return new RegExp(pattern.pattern, pattern.options);
   } catch (error) {
-    throw new MongoCommandError(51091, `Regular expression is invalid: ${(error as Error).message}`);
+    throw new MongoCommandError(
+      51091,
+      `Regular expression is invalid: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -104,7 +113,8 @@ export function toRegExp(pattern: BSONRegExp): RegExp {
 export function normalizeIncoming(value: unknown): unknown {
   if (value instanceof BSONRegExp) return toRegExp(value);
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) value[index] = normalizeIncoming(value[index]);
+    for (let index = 0; index < value.length; index += 1)
+      value[index] = normalizeIncoming(value[index]);
     return value;
   }
   if (isPlainObject(value)) {
@@ -144,7 +154,13 @@ function typeRank(value: unknown): number {
     default:
       break;
   }
-  if (value instanceof Long || value instanceof Int32 || value instanceof Double || value instanceof Decimal128) return 3;
+  if (
+    value instanceof Long ||
+    value instanceof Int32 ||
+    value instanceof Double ||
+    value instanceof Decimal128
+  )
+    return 3;
   if (value instanceof BSONSymbol) return 4;
   if (Array.isArray(value)) return 6;
   if (value instanceof Binary) return 7;
@@ -158,7 +174,8 @@ function typeRank(value: unknown): number {
 function numericValue(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Long || value instanceof Int32 || value instanceof Double) return Number(value.valueOf());
+  if (value instanceof Long || value instanceof Int32 || value instanceof Double)
+    return Number(value.valueOf());
   throw new MongoCommandError(ErrorCode.BadValue, 'not a number');
 }
 
@@ -178,7 +195,8 @@ export function compareValues(left: unknown, right: unknown): number {
     case 100:
       return 0;
     case 3: {
-      if (left instanceof Decimal128 || right instanceof Decimal128) throw unsupported('Sorting on Decimal128');
+      if (left instanceof Decimal128 || right instanceof Decimal128)
+        throw unsupported('Sorting on Decimal128');
       const difference = numericValue(left) - numericValue(right);
       return difference < 0 ? -1 : difference > 0 ? 1 : 0;
     }
@@ -201,8 +219,10 @@ export function compareValues(left: unknown, right: unknown): number {
     case 7: {
       const leftBinary = left as Binary;
       const rightBinary = right as Binary;
-      if (leftBinary.length() !== rightBinary.length()) return leftBinary.length() < rightBinary.length() ? -1 : 1;
-      if (leftBinary.sub_type !== rightBinary.sub_type) return leftBinary.sub_type < rightBinary.sub_type ? -1 : 1;
+      if (leftBinary.length() !== rightBinary.length())
+        return leftBinary.length() < rightBinary.length() ? -1 : 1;
+      if (leftBinary.sub_type !== rightBinary.sub_type)
+        return leftBinary.sub_type < rightBinary.sub_type ? -1 : 1;
       return compareBytes(leftBinary.buffer, rightBinary.buffer);
     }
     case 8:

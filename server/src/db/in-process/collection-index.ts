@@ -15,35 +15,84 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
-const acceptedSpecFields = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns', 'hidden', 'collation']);
+const acceptedSpecFields = new Set([
+  'v',
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'background',
+  'ns',
+  'hidden',
+  'collation',
+]);
 
 /** Validates one entry of `createIndexes.indexes` and returns its normalized spec. */
 export function parseIndexSpec(raw: unknown): IndexSpec {
-  if (!isPlainObject(raw)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'index specification must be an object');
+  if (!isPlainObject(raw))
+    throw new MongoCommandError(ErrorCode.TypeMismatch, 'index specification must be an object');
   for (const field of Object.keys(raw)) {
-    if (field === 'weights' || field === 'default_language' || field === 'language_override' || field === 'textIndexVersion') throw unsupported('Text indexes');
-    if (field === '2dsphereIndexVersion' || field === 'bits' || field === 'min' || field === 'max') throw unsupported('Geospatial indexes');
-    if (!acceptedSpecFields.has(field)) throw new MongoCommandError(ErrorCode.InvalidOptions, `The field '${field}' is not valid for an index specification (in-process test server)`);
+    if (
+      field === 'weights' ||
+      field === 'default_language' ||
+      field === 'language_override' ||
+      field === 'textIndexVersion'
+    )
+      throw unsupported('Text indexes');
+    if (field === '2dsphereIndexVersion' || field === 'bits' || field === 'min' || field === 'max')
+      throw unsupported('Geospatial indexes');
+    if (!acceptedSpecFields.has(field))
+      throw new MongoCommandError(
+        ErrorCode.InvalidOptions,
+        `The field '${field}' is not valid for an index specification (in-process test server)`,
+      );
   }
-  if (raw.collation !== undefined && !(isPlainObject(raw.collation) && raw.collation.locale === 'simple')) throw unsupported('Index collation');
+  if (
+    raw.collation !== undefined &&
+    !(isPlainObject(raw.collation) && raw.collation.locale === 'simple')
+  )
+    throw unsupported('Index collation');
   if (raw.hidden === true) throw unsupported('Hidden indexes');
   const key = raw.key;
-  if (!isPlainObject(key) || Object.keys(key).length === 0) throw new MongoCommandError(ErrorCode.BadValue, 'Index key pattern must be a non-empty object');
+  if (!isPlainObject(key) || Object.keys(key).length === 0)
+    throw new MongoCommandError(ErrorCode.BadValue, 'Index key pattern must be a non-empty object');
   for (const [field, direction] of Object.entries(key)) {
     if (typeof direction === 'string') throw unsupported(`Index type '${direction}' on '${field}'`);
-    if (direction !== 1 && direction !== -1) throw new MongoCommandError(ErrorCode.BadValue, `Values in the index key pattern must be 1 or -1: ${field}`);
+    if (direction !== 1 && direction !== -1)
+      throw new MongoCommandError(
+        ErrorCode.BadValue,
+        `Values in the index key pattern must be 1 or -1: ${field}`,
+      );
   }
-  if (typeof raw.name !== 'string' || raw.name.length === 0) throw new MongoCommandError(ErrorCode.BadValue, "The 'name' field is a required property of an index specification");
+  if (typeof raw.name !== 'string' || raw.name.length === 0)
+    throw new MongoCommandError(
+      ErrorCode.BadValue,
+      "The 'name' field is a required property of an index specification",
+    );
   const spec: IndexSpec = { v: 2, key, name: raw.name };
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;
   if (raw.partialFilterExpression !== undefined) {
-    if (!isPlainObject(raw.partialFilterExpression)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'partialFilterExpression must be an object');
+    if (!isPlainObject(raw.partialFilterExpression))
+      throw new MongoCommandError(
+        ErrorCode.TypeMismatch,
+        'partialFilterExpression must be an object',
+      );
     spec.partialFilterExpression = raw.partialFilterExpression;
   }
   if (raw.expireAfterSeconds !== undefined) {
-    if (typeof raw.expireAfterSeconds !== 'number' || raw.expireAfterSeconds < 0) throw new MongoCommandError(ErrorCode.InvalidOptions, 'expireAfterSeconds must be a non-negative number');
-    if (Object.keys(key).length !== 1) throw new MongoCommandError(ErrorCode.InvalidOptions, 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    if (typeof raw.expireAfterSeconds !== 'number' || raw.expireAfterSeconds < 0)
+      throw new MongoCommandError(
+        ErrorCode.InvalidOptions,
+        'expireAfterSeconds must be a non-negative number',
+      );
+    if (Object.keys(key).length !== 1)
+      throw new MongoCommandError(
+        ErrorCode.InvalidOptions,
+        'TTL indexes are single-field indexes, compound indexes do not support TTL',
+      );
     spec.expireAfterSeconds = raw.expireAfterSeconds;
   }
   return spec;
@@ -82,7 +131,12 @@ export class CollectionIndex {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
     this.prefixEntries = this.fields.length > 1 ? new Map() : undefined;
-    this.partialFilter = spec.partialFilterExpression ? new Query(validateFilter(spec.partialFilterExpression, 'partialFilterExpression'), baseMingoOptions) : undefined;
+    this.partialFilter = spec.partialFilterExpression
+      ? new Query(
+          validateFilter(spec.partialFilterExpression, 'partialFilterExpression'),
+          baseMingoOptions,
+        )
+      : undefined;
   }
 
   get unique(): boolean {
@@ -139,12 +193,14 @@ export class CollectionIndex {
 
   add(keys: IndexKey[], id: string): void {
     for (const { key } of keys) addTo(this.entries, key, id);
-    if (this.prefixEntries) for (const prefix of prefixKeys(keys)) addTo(this.prefixEntries, prefix, id);
+    if (this.prefixEntries)
+      for (const prefix of prefixKeys(keys)) addTo(this.prefixEntries, prefix, id);
   }
 
   remove(keys: IndexKey[], id: string): void {
     for (const { key } of keys) removeFrom(this.entries, key, id);
-    if (this.prefixEntries) for (const prefix of prefixKeys(keys)) removeFrom(this.prefixEntries, prefix, id);
+    if (this.prefixEntries)
+      for (const prefix of prefixKeys(keys)) removeFrom(this.prefixEntries, prefix, id);
   }
 
   keyValue(values: unknown[]): Document {

@@ -1,5 +1,10 @@
 import { canonicalKey, formatDocument, isPlainObject, type Document } from './bson-values';
-import { CollectionIndex, sameIndexOptions, type IndexKey, type IndexSpec } from './collection-index';
+import {
+  CollectionIndex,
+  sameIndexOptions,
+  type IndexKey,
+  type IndexSpec,
+} from './collection-index';
 import { ErrorCode, MongoCommandError } from './errors';
 import type { Filter } from './query';
 
@@ -60,28 +65,51 @@ export class Collection {
     const isIdKey = canonicalKey(spec.key) === canonicalKey({ _id: 1 });
     if (spec.name === '_id_' || isIdKey) {
       // Re-creating the built-in _id index is a no-op; anything else on it conflicts.
-      if (isIdKey && !spec.sparse && !spec.partialFilterExpression && spec.expireAfterSeconds === undefined) return false;
-      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `Index with name: ${spec.name} conflicts with the _id index`);
+      if (
+        isIdKey &&
+        !spec.sparse &&
+        !spec.partialFilterExpression &&
+        spec.expireAfterSeconds === undefined
+      )
+        return false;
+      throw new MongoCommandError(
+        ErrorCode.IndexOptionsConflict,
+        `Index with name: ${spec.name} conflicts with the _id index`,
+      );
     }
     const sameName = this.indexes.get(spec.name);
     if (sameName) {
       if (sameIndexOptions(sameName.spec, spec)) return false;
       if (canonicalKey(sameName.spec.key) !== canonicalKey(spec.key)) {
-        throw new MongoCommandError(ErrorCode.IndexKeySpecsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`);
+        throw new MongoCommandError(
+          ErrorCode.IndexKeySpecsConflict,
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`,
+        );
       }
-      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `An existing index has the same name as the requested index. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`);
+      throw new MongoCommandError(
+        ErrorCode.IndexOptionsConflict,
+        `An existing index has the same name as the requested index. Requested index: ${formatDocument({ ...spec })}, existing index: ${formatDocument({ ...sameName.spec })}`,
+      );
     }
     for (const existing of this.indexes.values()) {
       if (canonicalKey(existing.spec.key) !== canonicalKey(spec.key)) continue;
-      if (canonicalKey(existing.spec.partialFilterExpression) !== canonicalKey(spec.partialFilterExpression)) continue;
-      throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${existing.spec.name}`);
+      if (
+        canonicalKey(existing.spec.partialFilterExpression) !==
+        canonicalKey(spec.partialFilterExpression)
+      )
+        continue;
+      throw new MongoCommandError(
+        ErrorCode.IndexOptionsConflict,
+        `Index already exists with a different name: ${existing.spec.name}`,
+      );
     }
     const index = new CollectionIndex(spec);
     for (const [id, document] of this.documents) {
       const keys = index.keysOf(document);
       if (index.unique) {
         for (const entry of keys) {
-          if (index.conflictingId(entry.key, id) !== undefined) throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
+          if (index.conflictingId(entry.key, id) !== undefined)
+            throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
         }
       }
       index.add(keys, id);
@@ -91,8 +119,10 @@ export class Collection {
   }
 
   dropIndex(name: string): void {
-    if (name === '_id_') throw new MongoCommandError(ErrorCode.InvalidOptions, 'cannot drop _id index');
-    if (!this.indexes.delete(name)) throw new MongoCommandError(ErrorCode.IndexNotFound, `index not found with name [${name}]`);
+    if (name === '_id_')
+      throw new MongoCommandError(ErrorCode.InvalidOptions, 'cannot drop _id index');
+    if (!this.indexes.delete(name))
+      throw new MongoCommandError(ErrorCode.IndexNotFound, `index not found with name [${name}]`);
   }
 
   findIndexByKey(key: Document): CollectionIndex | undefined {
@@ -105,9 +135,13 @@ export class Collection {
   }
 
   duplicateKeyError(spec: IndexSpec, keyValue: Document): MongoCommandError {
-    return new MongoCommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${this.namespace} index: ${spec.name} dup key: ${formatDocument(keyValue)}`, {
-      extra: { keyPattern: spec.key, keyValue },
-    });
+    return new MongoCommandError(
+      ErrorCode.DuplicateKey,
+      `E11000 duplicate key error collection: ${this.namespace} index: ${spec.name} dup key: ${formatDocument(keyValue)}`,
+      {
+        extra: { keyPattern: spec.key, keyValue },
+      },
+    );
   }
 
   /**
@@ -123,7 +157,8 @@ export class Collection {
       const newKeys = next ? index.keysOf(next) : [];
       if (index.unique) {
         for (const entry of newKeys) {
-          if (index.conflictingId(entry.key, id) !== undefined) throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
+          if (index.conflictingId(entry.key, id) !== undefined)
+            throw this.duplicateKeyError(index.spec, index.keyValue(entry.values));
         }
       }
       changes.push({ index, oldKeys, newKeys });
@@ -169,18 +204,23 @@ export class Collection {
       const perField = index.fields.map((field) => equalityValues(source[field]));
       if (perField.some((values) => values === undefined)) continue;
       let combinations: unknown[][] = [[]];
-      for (const values of perField as unknown[][]) combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
+      for (const values of perField as unknown[][])
+        combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
       if (combinations.length > 1000) continue;
       const ids = new Set<string>();
-      for (const values of combinations) for (const id of index.lookup(index.keyFor(values)) ?? []) ids.add(id);
+      for (const values of combinations)
+        for (const id of index.lookup(index.keyFor(values)) ?? []) ids.add(id);
       return this.byIds([...ids]);
     }
     // Next: a compound index whose first field is pinned.
     for (const index of usable) {
-      const prefixValues = index.hasPrefixLookup ? equalityValues(source[index.fields[0] as string]) : undefined;
+      const prefixValues = index.hasPrefixLookup
+        ? equalityValues(source[index.fields[0] as string])
+        : undefined;
       if (!prefixValues) continue;
       const ids = new Set<string>();
-      for (const value of prefixValues) for (const id of index.lookupPrefix(value) ?? []) ids.add(id);
+      for (const value of prefixValues)
+        for (const id of index.lookupPrefix(value) ?? []) ids.add(id);
       return this.byIds([...ids]);
     }
     return this.all();
@@ -203,12 +243,17 @@ export class Collection {
 function equalityValues(condition: unknown): unknown[] | undefined {
   if (condition === undefined) return undefined;
   const usable = (value: unknown): boolean =>
-    value !== null && value !== undefined && !Array.isArray(value) && !isPlainObject(value) && !(value instanceof RegExp);
+    value !== null &&
+    value !== undefined &&
+    !Array.isArray(value) &&
+    !isPlainObject(value) &&
+    !(value instanceof RegExp);
   if (isPlainObject(condition)) {
     const keys = Object.keys(condition);
     if (keys.length !== 1) return undefined;
     if (keys[0] === '$eq') return usable(condition.$eq) ? [condition.$eq] : undefined;
-    if (keys[0] === '$in' && Array.isArray(condition.$in)) return condition.$in.every(usable) ? condition.$in : undefined;
+    if (keys[0] === '$in' && Array.isArray(condition.$in))
+      return condition.$in.every(usable) ? condition.$in : undefined;
     return undefined;
   }
   return usable(condition) ? [condition] : undefined;

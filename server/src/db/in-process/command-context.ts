@@ -43,7 +43,10 @@ export interface CommandDefinition {
 export function requireCollectionName(command: Document, commandName: string): string {
   const value = command[commandName];
   if (typeof value !== 'string' || value.length === 0) {
-    throw new MongoCommandError(ErrorCode.InvalidNamespace, `collection name has invalid type ${typeof value}`);
+    throw new MongoCommandError(
+      ErrorCode.InvalidNamespace,
+      `collection name has invalid type ${typeof value}`,
+    );
   }
   return value;
 }
@@ -51,14 +54,22 @@ export function requireCollectionName(command: Document, commandName: string): s
 export function optionalNumber(command: Document, field: string): number | undefined {
   const value = command[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new MongoCommandError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type, expected a number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new MongoCommandError(
+      ErrorCode.TypeMismatch,
+      `BSON field '${field}' is the wrong type, expected a number`,
+    );
   return value;
 }
 
 export function optionalDocument(command: Document, field: string): Document | undefined {
   const value = command[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new MongoCommandError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type, expected an object`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new MongoCommandError(
+      ErrorCode.TypeMismatch,
+      `BSON field '${field}' is the wrong type, expected an object`,
+    );
   return value as Document;
 }
 
@@ -66,5 +77,8 @@ export function optionalDocument(command: Document, field: string): Document | u
 export function assertSimpleCollation(collation: unknown): void {
   if (collation === undefined || collation === null) return;
   if (typeof collation === 'object' && (collation as Document).locale === 'simple') return;
-  throw new MongoCommandError(ErrorCode.BadValue, 'collation is not supported by the inbox-crm in-process test server (store a normalized field instead)');
+  throw new MongoCommandError(
+    ErrorCode.BadValue,
+    'collation is not supported by the inbox-crm in-process test server (store a normalized field instead)',
+  );
 }

@@ -8,11 +8,16 @@ describe('CursorRegistry', () => {
     const first = registry.open('db.c', documents, { batchSize: 2 });
     const id = first.cursor.id.toNumber();
     expect(first.cursor.firstBatch).toHaveLength(2);
-    expect(registry.getMore(id, 'db.c', 2).cursor.nextBatch).toEqual([{ position: 2 }, { position: 3 }]);
+    expect(registry.getMore(id, 'db.c', 2).cursor.nextBatch).toEqual([
+      { position: 2 },
+      { position: 3 },
+    ]);
     const last = registry.getMore(id, 'db.c', undefined);
     expect(last.cursor.nextBatch).toEqual([{ position: 4 }]);
     expect(last.cursor.id.toNumber()).toBe(0);
-    expect(() => registry.getMore(id, 'db.c', undefined)).toThrow(expect.objectContaining({ code: 43 }));
+    expect(() => registry.getMore(id, 'db.c', undefined)).toThrow(
+      expect.objectContaining({ code: 43 }),
+    );
   });
 
   it('refuses a getMore from another namespace', () => {

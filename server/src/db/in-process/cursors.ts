@@ -27,7 +27,11 @@ export class CursorRegistry {
   constructor(private readonly idleTimeoutMs: number) {}
 
   /** Builds the first batch and keeps the rest open unless exhausted or `singleBatch`. */
-  open(namespace: string, results: Document[], options: { batchSize?: number; singleBatch?: boolean }): CursorReply {
+  open(
+    namespace: string,
+    results: Document[],
+    options: { batchSize?: number; singleBatch?: boolean },
+  ): CursorReply {
     const batchSize = options.batchSize ?? defaultFirstBatchSize;
     const firstBatch = takeBatch(results, batchSize);
     const rest = results.slice(firstBatch.length);
@@ -43,8 +47,16 @@ export class CursorRegistry {
   getMore(id: number, namespace: string, batchSize: number | undefined): CursorReply {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new MongoCommandError(ErrorCode.CursorNotFound, `cursor id ${id} not found`);
-    if (cursor.namespace !== namespace) throw new MongoCommandError(13, `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`, { codeName: 'Unauthorized' });
-    const nextBatch = takeBatch(cursor.remaining, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+    if (cursor.namespace !== namespace)
+      throw new MongoCommandError(
+        13,
+        `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`,
+        { codeName: 'Unauthorized' },
+      );
+    const nextBatch = takeBatch(
+      cursor.remaining,
+      batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER,
+    );
     cursor.remaining = cursor.remaining.slice(nextBatch.length);
     cursor.lastUsed = Date.now();
     let replyId = id;

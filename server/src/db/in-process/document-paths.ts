@@ -11,7 +11,13 @@ export function collectPathValues(document: Document, path: string): unknown[] {
   return results;
 }
 
-function collect(value: unknown, segments: string[], position: number, results: unknown[], expandLeafArray: boolean): void {
+function collect(
+  value: unknown,
+  segments: string[],
+  position: number,
+  results: unknown[],
+  expandLeafArray: boolean,
+): void {
   if (position === segments.length) {
     if (Array.isArray(value) && expandLeafArray) {
       if (value.length === 0) results.push(undefined);

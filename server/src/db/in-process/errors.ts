@@ -68,7 +68,11 @@ export class MongoCommandError extends Error {
   readonly extra: Document;
   readonly errorLabels: string[];
 
-  constructor(code: number, message: string, options: { extra?: Document; errorLabels?: string[]; codeName?: string } = {}) {
+  constructor(
+    code: number,
+    message: string,
+    options: { extra?: Document; errorLabels?: string[]; codeName?: string } = {},
+  ) {
     super(message);
     this.name = 'MongoCommandError';
     this.code = code;
@@ -78,7 +82,13 @@ export class MongoCommandError extends Error {
   }
 
   toReply(): Document {
-    const reply: Document = { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
+    const reply: Document = {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: this.codeName,
+      ...this.extra,
+    };
     if (this.errorLabels.length > 0) reply.errorLabels = this.errorLabels;
     return reply;
   }
@@ -91,7 +101,10 @@ export class MongoCommandError extends Error {
 
 /** Something MongoDB supports but this server deliberately does not: fail loudly, name the server. */
 export function unsupported(what: string, code: number = ErrorCode.BadValue): MongoCommandError {
-  return new MongoCommandError(code, `${what} is not supported by the inbox-crm in-process test server`);
+  return new MongoCommandError(
+    code,
+    `${what} is not supported by the inbox-crm in-process test server`,
+  );
 }
 
 export function badValue(message: string): MongoCommandError {

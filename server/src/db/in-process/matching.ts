@@ -6,7 +6,11 @@ import { sortDocuments, type Filter, type SortSpec } from './query';
  * The documents of a collection matching a filter, sorted, after `skip`, at most `limit`.
  * Without a sort it stops scanning as soon as enough documents matched.
  */
-export function findMatches(collection: Collection | undefined, filter: Filter, options: { sort?: SortSpec; skip?: number; limit?: number } = {}): Document[] {
+export function findMatches(
+  collection: Collection | undefined,
+  filter: Filter,
+  options: { sort?: SortSpec; skip?: number; limit?: number } = {},
+): Document[] {
   if (!collection) return [];
   const skip = options.skip ?? 0;
   const limit = options.limit && options.limit > 0 ? options.limit : undefined;
@@ -21,6 +25,9 @@ export function findMatches(collection: Collection | undefined, filter: Filter, 
     }
     return matches.slice(skip);
   }
-  const sorted = sortDocuments(candidates.filter((document) => filter.test(document)), options.sort);
+  const sorted = sortDocuments(
+    candidates.filter((document) => filter.test(document)),
+    options.sort,
+  );
   return sorted.slice(skip, limit === undefined ? undefined : skip + limit);
 }

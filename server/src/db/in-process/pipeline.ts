@@ -4,31 +4,91 @@ import { isPlainObject, type Document } from './bson-values';
 import type { Collection } from './collection';
 import { ErrorCode, MongoCommandError, unsupported } from './errors';
 import { findMatches } from './matching';
-import { assertNoScript, baseMingoOptions, Filter, parseSort, runMingo, sortDocuments } from './query';
+import {
+  assertNoScript,
+  baseMingoOptions,
+  Filter,
+  parseSort,
+  runMingo,
+  sortDocuments,
+} from './query';
 
 /** Stages handed to mingo (its output for these is covered by the conformance tests). */
 const mingoStages = new Set([
-  '$group', '$skip', '$limit', '$project', '$addFields', '$set', '$unset', '$unwind', '$lookup', '$count', '$sortByCount',
-  '$replaceRoot', '$replaceWith', '$bucket', '$bucketAuto', '$sample', '$unionWith', '$graphLookup', '$setWindowFields', '$redact', '$densify', '$fill', '$documents',
+  '$group',
+  '$skip',
+  '$limit',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$unwind',
+  '$lookup',
+  '$count',
+  '$sortByCount',
+  '$replaceRoot',
+  '$replaceWith',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+  '$unionWith',
+  '$graphLookup',
+  '$setWindowFields',
+  '$redact',
+  '$densify',
+  '$fill',
+  '$documents',
 ]);
 /** Stages that never modify the documents they receive, so stored documents need no copy. */
-const readOnlyStages = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$group', '$sortByCount']);
-const unsupportedStages = new Set(['$geoNear', '$search', '$searchMeta', '$vectorSearch', '$indexStats', '$collStats', '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats', '$listSearchIndexes']);
+const readOnlyStages = new Set([
+  '$match',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$group',
+  '$sortByCount',
+]);
+const unsupportedStages = new Set([
+  '$geoNear',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$indexStats',
+  '$collStats',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$planCacheStats',
+  '$listSearchIndexes',
+]);
 
 export type CollectionResolver = (name: string) => Collection | undefined;
 
 function stageName(stage: unknown): string {
-  if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new MongoCommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
+  if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+    throw new MongoCommandError(
+      40323,
+      'A pipeline stage specification object must contain exactly one field.',
+    );
   return Object.keys(stage)[0] as string;
 }
 
 /** Validates a pipeline (and the pipelines nested in `$lookup`, `$facet`, `$unionWith`) up front. */
 export function validatePipeline(pipeline: unknown): Document[] {
-  if (!Array.isArray(pipeline)) throw new MongoCommandError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline))
+    throw new MongoCommandError(
+      ErrorCode.TypeMismatch,
+      "'pipeline' option must be specified as an array",
+    );
   pipeline.forEach((stage, position) => {
     const name = stageName(stage);
     const argument: unknown = (stage as Document)[name];
-    if (name === '$changeStream') throw new MongoCommandError(ErrorCode.ChangeStreamNotSupported, 'The $changeStream stage is only supported on replica sets (not by the inbox-crm in-process test server)');
+    if (name === '$changeStream')
+      throw new MongoCommandError(
+        ErrorCode.ChangeStreamNotSupported,
+        'The $changeStream stage is only supported on replica sets (not by the inbox-crm in-process test server)',
+      );
     if (name === '$out' || name === '$merge') throw unsupported(`The ${name} stage`);
     if (unsupportedStages.has(name)) throw unsupported(`The ${name} stage`);
     if (name === '$match') {
@@ -36,14 +96,27 @@ export function validatePipeline(pipeline: unknown): Document[] {
     } else if (name === '$sort') {
       parseSort(argument);
     } else if (name === '$facet') {
-      if (!isPlainObject(argument)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'the $facet specification must be an object');
+      if (!isPlainObject(argument))
+        throw new MongoCommandError(
+          ErrorCode.TypeMismatch,
+          'the $facet specification must be an object',
+        );
       for (const inner of Object.values(argument)) validatePipeline(inner);
     } else if (name === '$documents') {
-      if (position !== 0) throw new MongoCommandError(ErrorCode.BadValue, '$documents must be the first stage');
+      if (position !== 0)
+        throw new MongoCommandError(ErrorCode.BadValue, '$documents must be the first stage');
     } else if (!mingoStages.has(name)) {
-      throw new MongoCommandError(ErrorCode.UnrecognizedPipelineStage, `Unrecognized pipeline stage name: '${name}'`);
+      throw new MongoCommandError(
+        ErrorCode.UnrecognizedPipelineStage,
+        `Unrecognized pipeline stage name: '${name}'`,
+      );
     }
-    if ((name === '$lookup' || name === '$unionWith') && isPlainObject(argument) && argument.pipeline !== undefined) validatePipeline(argument.pipeline);
+    if (
+      (name === '$lookup' || name === '$unionWith') &&
+      isPlainObject(argument) &&
+      argument.pipeline !== undefined
+    )
+      validatePipeline(argument.pipeline);
     assertNoScript(argument);
   });
   return pipeline as Document[];
@@ -52,13 +125,20 @@ export function validatePipeline(pipeline: unknown): Document[] {
 function needsCopies(pipeline: Document[]): boolean {
   return pipeline.some((stage) => {
     const name = stageName(stage);
-    if (name === '$facet') return Object.values(stage.$facet as Document).some((inner) => needsCopies(inner as Document[]));
+    if (name === '$facet')
+      return Object.values(stage.$facet as Document).some((inner) =>
+        needsCopies(inner as Document[]),
+      );
     return !readOnlyStages.has(name);
   });
 }
 
 /** Runs a validated pipeline: `$match` and `$sort` here (BSON order, index use), the rest in mingo. */
-export function runPipeline(collection: Collection | undefined, pipeline: Document[], resolve: CollectionResolver): Document[] {
+export function runPipeline(
+  collection: Collection | undefined,
+  pipeline: Document[],
+  resolve: CollectionResolver,
+): Document[] {
   let input: Document[];
   let rest = pipeline;
   const first = pipeline[0];
@@ -72,10 +152,15 @@ export function runPipeline(collection: Collection | undefined, pipeline: Docume
   return runStages(input, rest, resolve);
 }
 
-function runStages(documents: Document[], pipeline: Document[], resolve: CollectionResolver): Document[] {
+function runStages(
+  documents: Document[],
+  pipeline: Document[],
+  resolve: CollectionResolver,
+): Document[] {
   const options = {
     ...baseMingoOptions,
-    collectionResolver: (name: string): Document[] => (resolve(name)?.all() ?? []).map((document) => cloneDeep(document)),
+    collectionResolver: (name: string): Document[] =>
+      (resolve(name)?.all() ?? []).map((document) => cloneDeep(document)),
   };
   let current = documents;
   let batch: Document[] = [];
@@ -100,7 +185,11 @@ function runStages(documents: Document[], pipeline: Document[], resolve: Collect
       const facets: Document = {};
       for (const [field, inner] of Object.entries(stage.$facet as Document)) {
         const innerPipeline = inner as Document[];
-        facets[field] = runStages(needsCopies(innerPipeline) ? input.map((document) => cloneDeep(document)) : input, innerPipeline, resolve);
+        facets[field] = runStages(
+          needsCopies(innerPipeline) ? input.map((document) => cloneDeep(document)) : input,
+          innerPipeline,
+          resolve,
+        );
       }
       current = [facets];
     } else {

@@ -10,12 +10,60 @@ export const baseMingoOptions: Partial<MingoOptions> = { scriptEnabled: false };
 
 const logicalOperators = new Set(['$and', '$or', '$nor']);
 const fieldOperators = new Set([
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$type', '$regex', '$options',
-  '$elemMatch', '$size', '$all', '$not', '$mod', '$bitsAllClear', '$bitsAllSet', '$bitsAnyClear', '$bitsAnySet',
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+  '$type',
+  '$regex',
+  '$options',
+  '$elemMatch',
+  '$size',
+  '$all',
+  '$not',
+  '$mod',
+  '$bitsAllClear',
+  '$bitsAllSet',
+  '$bitsAnyClear',
+  '$bitsAnySet',
 ]);
-const geoOperators = new Set(['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$within', '$box', '$center', '$centerSphere', '$polygon', '$geometry', '$maxDistance', '$minDistance']);
+const geoOperators = new Set([
+  '$near',
+  '$nearSphere',
+  '$geoWithin',
+  '$geoIntersects',
+  '$within',
+  '$box',
+  '$center',
+  '$centerSphere',
+  '$polygon',
+  '$geometry',
+  '$maxDistance',
+  '$minDistance',
+]);
 /** `$type` aliases mingo answers like MongoDB does (numbers lose int/long/double after bson promotion). */
-const supportedTypeAliases = new Set<unknown>(['bool', 8, 'array', 4, 'object', 3, 'null', 10, 'string', 2, 'date', 9, 'regex', 11, 'number']);
+const supportedTypeAliases = new Set<unknown>([
+  'bool',
+  8,
+  'array',
+  4,
+  'object',
+  3,
+  'null',
+  10,
+  'string',
+  2,
+  'date',
+  9,
+  'regex',
+  11,
+  'number',
+]);
 
 /**
  * Validates a filter before mingo sees it, so that everything mingo would get wrong or silently
@@ -23,13 +71,15 @@ const supportedTypeAliases = new Set<unknown>(['bool', 8, 'array', 4, 'object', 
  */
 export function validateFilter(filter: unknown, where = 'filter'): Document {
   if (filter === undefined || filter === null) return {};
-  if (!isPlainObject(filter)) throw new MongoCommandError(ErrorCode.TypeMismatch, `${where} must be an object`);
+  if (!isPlainObject(filter))
+    throw new MongoCommandError(ErrorCode.TypeMismatch, `${where} must be an object`);
   const cleaned: Document = {};
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$')) {
       if (key === '$comment') continue;
       if (logicalOperators.has(key)) {
-        if (!Array.isArray(value) || value.length === 0) throw new MongoCommandError(ErrorCode.BadValue, `${key} must be a nonempty array`);
+        if (!Array.isArray(value) || value.length === 0)
+          throw new MongoCommandError(ErrorCode.BadValue, `${key} must be a nonempty array`);
         cleaned[key] = value.map((inner) => validateFilter(inner, where));
       } else if (key === '$expr') {
         assertNoScript(value);
@@ -64,14 +114,21 @@ function validateFieldCondition(field: string, condition: unknown): unknown {
   for (const [operator, argument] of Object.entries(condition)) {
     if (geoOperators.has(operator)) throw unsupported(`Geospatial operator ${operator}`);
     if (operator === '$text' || operator === '$where') throw unsupported(operator);
-    if (!fieldOperators.has(operator)) throw new MongoCommandError(ErrorCode.BadValue, `unknown operator: ${operator}`);
+    if (!fieldOperators.has(operator))
+      throw new MongoCommandError(ErrorCode.BadValue, `unknown operator: ${operator}`);
     if (operator === '$elemMatch') {
-      if (!isPlainObject(argument)) throw new MongoCommandError(ErrorCode.BadValue, '$elemMatch needs an Object');
-      if (isOperatorObject(argument) && !Object.keys(argument).some((key) => logicalOperators.has(key))) validateFieldCondition(field, argument);
+      if (!isPlainObject(argument))
+        throw new MongoCommandError(ErrorCode.BadValue, '$elemMatch needs an Object');
+      if (
+        isOperatorObject(argument) &&
+        !Object.keys(argument).some((key) => logicalOperators.has(key))
+      )
+        validateFieldCondition(field, argument);
       else validateFilter(argument, `$elemMatch on '${field}'`);
     } else if (operator === '$not') {
       if (!(argument instanceof RegExp)) {
-        if (!isOperatorObject(argument)) throw new MongoCommandError(ErrorCode.BadValue, '$not needs a regex or a document');
+        if (!isOperatorObject(argument))
+          throw new MongoCommandError(ErrorCode.BadValue, '$not needs a regex or a document');
         validateFieldCondition(field, argument);
       }
     } else if (operator === '$type') {
@@ -79,7 +136,8 @@ function validateFieldCondition(field: string, condition: unknown): unknown {
         if (!supportedTypeAliases.has(alias)) throw unsupported(`$type ${JSON.stringify(alias)}`);
       }
     } else if (operator === '$in' || operator === '$nin' || operator === '$all') {
-      if (!Array.isArray(argument)) throw new MongoCommandError(ErrorCode.BadValue, `${operator} needs an array`);
+      if (!Array.isArray(argument))
+        throw new MongoCommandError(ErrorCode.BadValue, `${operator} needs an array`);
       assertComparable(argument, `the filter on '${field}'`);
     } else {
       assertComparable(argument, `the filter on '${field}'`);
@@ -108,13 +166,24 @@ export function translateMingoError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof MongoCommandError) return error;
   const message = error.message;
   const stage = /unregistered pipeline operator (\$\w+)/.exec(message);
-  if (stage) return new MongoCommandError(ErrorCode.UnrecognizedPipelineStage, `Unrecognized pipeline stage name: '${stage[1]}'`);
+  if (stage)
+    return new MongoCommandError(
+      ErrorCode.UnrecognizedPipelineStage,
+      `Unrecognized pipeline stage name: '${stage[1]}'`,
+    );
   const accumulator = /accumulator '(\$\w+)' is not registered/.exec(message);
-  if (accumulator) return new MongoCommandError(15952, `unknown group operator '${accumulator[1]}'`);
+  if (accumulator)
+    return new MongoCommandError(15952, `unknown group operator '${accumulator[1]}'`);
   const expression = /(?:unknown|unregistered) (?:expression )?operator:? '?(\$\w+)/i.exec(message);
-  if (expression && !/query operator/.test(message)) return new MongoCommandError(ErrorCode.InvalidPipelineOperator, `Unrecognized expression '${expression[1]}'`);
-  if (/immutable field '_id'/.test(message)) return new MongoCommandError(ErrorCode.ImmutableField, message);
-  if (error instanceof MingoError || error instanceof TypeError) return new MongoCommandError(ErrorCode.BadValue, message);
+  if (expression && !/query operator/.test(message))
+    return new MongoCommandError(
+      ErrorCode.InvalidPipelineOperator,
+      `Unrecognized expression '${expression[1]}'`,
+    );
+  if (/immutable field '_id'/.test(message))
+    return new MongoCommandError(ErrorCode.ImmutableField, message);
+  if (error instanceof MingoError || error instanceof TypeError)
+    return new MongoCommandError(ErrorCode.BadValue, message);
   return error;
 }
 
@@ -148,8 +217,11 @@ export class Filter {
     if (!projection || Object.keys(projection).length === 0) return documents;
     assertNoScript(projection);
     const projected = runMingo(() => this.query.find<Document>(documents, projection).all());
-    if (projected.length !== documents.length) throw new Error('projection changed the number of documents');
-    return projected.map((document, position) => inSourceOrder(document, documents[position] as Document));
+    if (projected.length !== documents.length)
+      throw new Error('projection changed the number of documents');
+    return projected.map((document, position) =>
+      inSourceOrder(document, documents[position] as Document),
+    );
   }
 }
 
@@ -174,11 +246,16 @@ export type SortSpec = Array<[path: string, direction: 1 | -1]>;
 
 export function parseSort(sort: unknown): SortSpec | undefined {
   if (sort === undefined || sort === null) return undefined;
-  if (!isPlainObject(sort)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'sort must be an object');
+  if (!isPlainObject(sort))
+    throw new MongoCommandError(ErrorCode.TypeMismatch, 'sort must be an object');
   const spec: SortSpec = [];
   for (const [path, direction] of Object.entries(sort)) {
     if (isPlainObject(direction)) throw unsupported(`Sort by ${JSON.stringify(direction)} ($meta)`);
-    if (direction !== 1 && direction !== -1) throw new MongoCommandError(15975, `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    if (direction !== 1 && direction !== -1)
+      throw new MongoCommandError(
+        15975,
+        `$sort key ordering must be 1 (for ascending) or -1 (for descending)`,
+      );
     spec.push([path, direction]);
   }
   return spec.length > 0 ? spec : undefined;
@@ -202,7 +279,11 @@ export function sortDocuments(documents: Document[], spec: SortSpec | undefined)
   if (!spec) return documents;
   const natural = spec.find(([path]) => path === '$natural');
   if (natural) return natural[1] === 1 ? documents : [...documents].reverse();
-  const keyed = documents.map((document, position) => ({ document, position, keys: spec.map(([path, direction]) => sortKey(document, path, direction)) }));
+  const keyed = documents.map((document, position) => ({
+    document,
+    position,
+    keys: spec.map(([path, direction]) => sortKey(document, path, direction)),
+  }));
   keyed.sort((left, right) => {
     for (let index = 0; index < spec.length; index += 1) {
       const comparison = compareValues(left.keys[index], right.keys[index]);

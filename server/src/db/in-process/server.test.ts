@@ -75,10 +75,17 @@ describe('in-process server lifecycle and framing', () => {
     const client = await MongoClient.connect(server.uri);
     const sessions = client.db('ttl').collection('sessions');
     await sessions.createIndex({ expires: 1 }, { expireAfterSeconds: 0 });
-    await sessions.insertMany([{ sid: 'old', expires: new Date(Date.now() - 1000) }, { sid: 'fresh', expires: new Date(Date.now() + 60_000) }, { sid: 'no-date', expires: 'soon' }]);
+    await sessions.insertMany([
+      { sid: 'old', expires: new Date(Date.now() - 1000) },
+      { sid: 'fresh', expires: new Date(Date.now() + 60_000) },
+      { sid: 'no-date', expires: 'soon' },
+    ]);
     const deadline = Date.now() + 2000;
-    while ((await sessions.countDocuments({ sid: 'old' })) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect((await sessions.find().sort({ sid: 1 }).toArray()).map((session) => session.sid)).toEqual(['fresh', 'no-date']);
+    while ((await sessions.countDocuments({ sid: 'old' })) > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(
+      (await sessions.find().sort({ sid: 1 }).toArray()).map((session) => session.sid),
+    ).toEqual(['fresh', 'no-date']);
     await client.close();
   });
 });

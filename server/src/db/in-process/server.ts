@@ -6,7 +6,13 @@ import { FailPoints } from './fail-points';
 import { Storage } from './storage';
 import { TransactionManager } from './transactions';
 import { expireTtlDocuments } from './ttl-monitor';
-import { encodeMsgReply, encodeQueryReply, MessageFramer, OpCode, parseMessage } from './wire-protocol';
+import {
+  encodeMsgReply,
+  encodeQueryReply,
+  MessageFramer,
+  OpCode,
+  parseMessage,
+} from './wire-protocol';
 
 export interface InProcessMongoOptions {
   host?: string;
@@ -34,7 +40,9 @@ export interface InProcessMongo {
  * The in-process MongoDB wire-protocol server: a one-member replica set on 127.0.0.1 whose
  * commands run synchronously on in-memory collections. For tests and the demo only.
  */
-export async function startInProcessMongo(options: InProcessMongoOptions = {}): Promise<InProcessMongo> {
+export async function startInProcessMongo(
+  options: InProcessMongoOptions = {},
+): Promise<InProcessMongo> {
   const host = options.host ?? '127.0.0.1';
   const replicaSetName = options.replicaSetName ?? 'inbox-crm-in-process';
   const sockets = new Set<net.Socket>();
@@ -77,12 +85,21 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
           return;
         }
         const client = request.body.client;
-        if (isPlainObject(client) && isPlainObject(client.application) && typeof client.application.name === 'string') connection.appName = client.application.name;
+        if (
+          isPlainObject(client) &&
+          isPlainObject(client.application) &&
+          typeof client.application.name === 'string'
+        )
+          connection.appName = client.application.name;
         const answer = (reply: Document, delayMs: number): void => {
           if (request.moreToCome) return;
-          const encoded = request.opCode === OpCode.query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
+          const encoded =
+            request.opCode === OpCode.query
+              ? encodeQueryReply(request.requestId, reply)
+              : encodeMsgReply(request.requestId, reply);
           replyChain = replyChain.then(async () => {
-            if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+            if (delayMs > 0)
+              await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
             if (!socket.destroyed) socket.write(encoded);
           });
         };
@@ -123,7 +140,10 @@ export async function startInProcessMongo(options: InProcessMongoOptions = {}): 
   const port = (server.address() as net.AddressInfo).port;
   identity.address = `${host}:${port}`;
 
-  const ttlTimer = setInterval(() => expireTtlDocuments(services.storage, services.transactions.autocommit), options.ttlMonitorIntervalMs ?? 60_000);
+  const ttlTimer = setInterval(
+    () => expireTtlDocuments(services.storage, services.transactions.autocommit),
+    options.ttlMonitorIntervalMs ?? 60_000,
+  );
   ttlTimer.unref();
   const sweepTimer = setInterval(() => {
     services.cursors.expireIdle();

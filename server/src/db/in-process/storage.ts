@@ -19,7 +19,11 @@ export class Storage {
   }
 
   /** The collection, created implicitly (as inserts and index builds do on a real server). */
-  getOrCreate(databaseName: string, collectionName: string, options: Document = {}): { collection: Collection; created: boolean } {
+  getOrCreate(
+    databaseName: string,
+    collectionName: string,
+    options: Document = {},
+  ): { collection: Collection; created: boolean } {
     validateNamespace(databaseName, collectionName);
     let database = this.databases.get(databaseName);
     if (!database) {
@@ -50,8 +54,20 @@ export class Storage {
 }
 
 export function validateNamespace(databaseName: string, collectionName: string): void {
-  if (databaseName.length === 0 || /[/\\. "$]/.test(databaseName)) throw new MongoCommandError(ErrorCode.InvalidNamespace, `Invalid database name: '${databaseName}'`);
-  if (collectionName.length === 0 || collectionName.includes('$') || collectionName.startsWith('.') || collectionName.includes('\u0000')) {
-    throw new MongoCommandError(ErrorCode.InvalidNamespace, `Invalid collection name: ${collectionName}`);
+  if (databaseName.length === 0 || /[/\\. "$]/.test(databaseName))
+    throw new MongoCommandError(
+      ErrorCode.InvalidNamespace,
+      `Invalid database name: '${databaseName}'`,
+    );
+  if (
+    collectionName.length === 0 ||
+    collectionName.includes('$') ||
+    collectionName.startsWith('.') ||
+    collectionName.includes('\u0000')
+  ) {
+    throw new MongoCommandError(
+      ErrorCode.InvalidNamespace,
+      `Invalid collection name: ${collectionName}`,
+    );
   }
 }

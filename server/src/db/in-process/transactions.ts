@@ -55,12 +55,22 @@ function documentLockKey(collection: Collection, id: string): string {
  */
 export class BlockedByTransactionError extends MongoCommandError {
   constructor() {
-    super(ErrorCode.WriteConflict, 'Write conflict with an open transaction on the inbox-crm in-process test server. :: Please retry your operation.');
+    super(
+      ErrorCode.WriteConflict,
+      'Write conflict with an open transaction on the inbox-crm in-process test server. :: Please retry your operation.',
+    );
   }
 }
 
-export function noSuchTransaction(txnNumber: number, detail = 'has been aborted'): MongoCommandError {
-  return new MongoCommandError(ErrorCode.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } ${detail}.`, { errorLabels: ['TransientTransactionError'] });
+export function noSuchTransaction(
+  txnNumber: number,
+  detail = 'has been aborted',
+): MongoCommandError {
+  return new MongoCommandError(
+    ErrorCode.NoSuchTransaction,
+    `Transaction with { txnNumber: ${txnNumber} } ${detail}.`,
+    { errorLabels: ['TransientTransactionError'] },
+  );
 }
 
 /**
@@ -80,7 +90,10 @@ export class TransactionManager {
   expireOld(now = Date.now()): number {
     let expired = 0;
     for (const transaction of this.bySession.values()) {
-      if (transaction.state === 'in-progress' && now - transaction.startedAt > this.lifetimeLimitMs) {
+      if (
+        transaction.state === 'in-progress' &&
+        now - transaction.startedAt > this.lifetimeLimitMs
+      ) {
         this.abort(transaction);
         expired += 1;
       }
@@ -109,7 +122,8 @@ export class TransactionManager {
     const journal = {
       applied: 0,
       beforeWrite: (collection: Collection, id: string): void => {
-        if (this.activeHolder(documentLockKey(collection, id))) throw new BlockedByTransactionError();
+        if (this.activeHolder(documentLockKey(collection, id)))
+          throw new BlockedByTransactionError();
         journal.applied += 1;
       },
     };
@@ -119,9 +133,13 @@ export class TransactionManager {
   claim(lockKey: string, transaction: Transaction): void {
     const holder = this.activeHolder(lockKey);
     if (holder && holder !== transaction) {
-      throw new MongoCommandError(ErrorCode.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {
-        errorLabels: ['TransientTransactionError'],
-      });
+      throw new MongoCommandError(
+        ErrorCode.WriteConflict,
+        'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.',
+        {
+          errorLabels: ['TransientTransactionError'],
+        },
+      );
     }
     this.locks.set(lockKey, transaction);
   }
@@ -131,24 +149,32 @@ export class TransactionManager {
     const current = this.bySession.get(sessionId);
     if (startTransaction) {
       if (current && current.txnNumber >= txnNumber) {
-        throw new MongoCommandError(225, `Cannot start transaction ${txnNumber} on session ${sessionId} because a newer transaction ${current.txnNumber} has already started`, { codeName: 'TransactionTooOld' });
+        throw new MongoCommandError(
+          225,
+          `Cannot start transaction ${txnNumber} on session ${sessionId} because a newer transaction ${current.txnNumber} has already started`,
+          { codeName: 'TransactionTooOld' },
+        );
       }
       if (current && current.state === 'in-progress') this.abort(current);
       const transaction = new Transaction(sessionId, txnNumber, this);
       this.bySession.set(sessionId, transaction);
       return transaction;
     }
-    if (!current || current.txnNumber !== txnNumber) throw noSuchTransaction(txnNumber, 'not found');
+    if (!current || current.txnNumber !== txnNumber)
+      throw noSuchTransaction(txnNumber, 'not found');
     if (current.state === 'aborted') throw noSuchTransaction(txnNumber);
     if (current.state === 'committed') {
-      throw new MongoCommandError(256, `Transaction ${txnNumber} has been committed.`, { codeName: 'TransactionCommitted' });
+      throw new MongoCommandError(256, `Transaction ${txnNumber} has been committed.`, {
+        codeName: 'TransactionCommitted',
+      });
     }
     return current;
   }
 
   commit(sessionId: string, txnNumber: number): void {
     const current = this.bySession.get(sessionId);
-    if (!current || current.txnNumber !== txnNumber) throw noSuchTransaction(txnNumber, 'not found');
+    if (!current || current.txnNumber !== txnNumber)
+      throw noSuchTransaction(txnNumber, 'not found');
     if (current.state === 'committed') return;
     if (current.state === 'aborted') throw noSuchTransaction(txnNumber);
     current.state = 'committed';
@@ -158,7 +184,8 @@ export class TransactionManager {
 
   abortByClient(sessionId: string, txnNumber: number): void {
     const current = this.bySession.get(sessionId);
-    if (!current || current.txnNumber !== txnNumber || current.state !== 'in-progress') throw noSuchTransaction(txnNumber, 'not found');
+    if (!current || current.txnNumber !== txnNumber || current.state !== 'in-progress')
+      throw noSuchTransaction(txnNumber, 'not found');
     this.abort(current);
   }
 

@@ -9,7 +9,11 @@ import type { Storage } from './storage';
  * monitor: the indexed field must be a date (or an array holding dates: the earliest counts).
  * Returns how many documents were removed.
  */
-export function expireTtlDocuments(storage: Storage, journal: WriteJournal, now = Date.now()): number {
+export function expireTtlDocuments(
+  storage: Storage,
+  journal: WriteJournal,
+  now = Date.now(),
+): number {
   let removed = 0;
   for (const collection of storage.allCollections()) {
     for (const index of collection.secondaryIndexes()) {
@@ -17,7 +21,9 @@ export function expireTtlDocuments(storage: Storage, journal: WriteJournal, now 
       if (seconds === undefined) continue;
       const field = index.fields[0] as string;
       const expired = collection.all().filter((document: Document) => {
-        const dates = collectPathValues(document, field).filter((value): value is Date => value instanceof Date);
+        const dates = collectPathValues(document, field).filter(
+          (value): value is Date => value instanceof Date,
+        );
         if (dates.length === 0) return false;
         const earliest = Math.min(...dates.map((date) => date.getTime()));
         return earliest + seconds * 1000 <= now;

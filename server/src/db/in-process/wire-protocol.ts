@@ -1,8 +1,18 @@
-import { calculateObjectSize, deserialize, serialize, setInternalBufferSize, type Document } from 'bson';
+import {
+  calculateObjectSize,
+  deserialize,
+  serialize,
+  setInternalBufferSize,
+  type Document,
+} from 'bson';
 import { normalizeIncoming } from './bson-values';
 
 export const OpCode = { reply: 1, query: 2004, compressed: 2012, msg: 2013 } as const;
-export const MsgFlag = { checksumPresent: 1 << 0, moreToCome: 1 << 1, exhaustAllowed: 1 << 16 } as const;
+export const MsgFlag = {
+  checksumPresent: 1 << 0,
+  moreToCome: 1 << 1,
+  exhaustAllowed: 1 << 16,
+} as const;
 
 export const maxMessageSizeBytes = 48_000_000;
 const headerSize = 16;
@@ -39,12 +49,16 @@ export class MessageFramer {
       if (this.expected === undefined) {
         if (this.buffered < 4) break;
         const length = this.head().readInt32LE(0);
-        if (length < headerSize || length > maxMessageSizeBytes) throw new ProtocolError(`invalid message length ${length}`);
+        if (length < headerSize || length > maxMessageSizeBytes)
+          throw new ProtocolError(`invalid message length ${length}`);
         this.expected = length;
       }
       // Concatenate only once the whole message is there (a 16 MB insert arrives in ~250 chunks).
       if (this.buffered < this.expected) break;
-      const all = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
+      const all =
+        this.chunks.length === 1
+          ? (this.chunks[0] as Buffer)
+          : Buffer.concat(this.chunks, this.buffered);
       messages.push(all.subarray(0, this.expected));
       const rest = all.subarray(this.expected);
       this.chunks = rest.length > 0 ? [rest] : [];
@@ -67,7 +81,8 @@ const deserializeOptions = { promoteLongs: true, promoteValues: true, bsonRegExp
 function readDocument(buffer: Buffer, offset: number): { document: Document; size: number } {
   if (offset + 4 > buffer.length) throw new ProtocolError('truncated BSON document');
   const size = buffer.readInt32LE(offset);
-  if (size < 5 || offset + size > buffer.length) throw new ProtocolError('invalid BSON document size');
+  if (size < 5 || offset + size > buffer.length)
+    throw new ProtocolError('invalid BSON document size');
   const document = deserialize(buffer.subarray(offset, offset + size), deserializeOptions);
   return { document, size };
 }
@@ -87,14 +102,16 @@ export function parseMessage(message: Buffer): IncomingCommand {
     const namespace = readCString(message, offset);
     offset = namespace.next + 8;
     let { document } = readDocument(message, offset);
-    if (document.$query !== undefined && typeof document.$query === 'object') document = document.$query as Document;
+    if (document.$query !== undefined && typeof document.$query === 'object')
+      document = document.$query as Document;
     const database = namespace.value.split('.')[0] ?? 'admin';
     if (document.$db === undefined) document.$db = database;
     return { requestId, opCode, body: normalizeIncoming(document) as Document, moreToCome: false };
   }
   if (opCode !== OpCode.msg) throw new ProtocolError(`unsupported opCode ${opCode}`);
   const flags = message.readUInt32LE(headerSize);
-  if ((flags & 0xffff & ~knownRequiredFlags) !== 0) throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
+  if ((flags & 0xffff & ~knownRequiredFlags) !== 0)
+    throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
   const end = flags & MsgFlag.checksumPresent ? message.length - 4 : message.length;
   let offset = headerSize + 4;
   let body: Document | undefined;
@@ -127,7 +144,12 @@ export function parseMessage(message: Buffer): IncomingCommand {
   }
   if (!body) throw new ProtocolError('OP_MSG without a kind-0 section');
   for (const [identifier, documents] of sequences) body[identifier] = documents;
-  return { requestId, opCode, body: normalizeIncoming(body) as Document, moreToCome: (flags & MsgFlag.moreToCome) !== 0 };
+  return {
+    requestId,
+    opCode,
+    body: normalizeIncoming(body) as Document,
+    moreToCome: (flags & MsgFlag.moreToCome) !== 0,
+  };
 }
 
 let nextResponseId = 1;
@@ -159,7 +181,11 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
 export function encodeMsgReply(responseTo: number, reply: Document): Buffer {
   const document = serializeReply(reply);
   const prefix = Buffer.alloc(5); // flagBits = 0, then section kind 0
-  return Buffer.concat([header(headerSize + prefix.length + document.length, responseTo, OpCode.msg), prefix, document]);
+  return Buffer.concat([
+    header(headerSize + prefix.length + document.length, responseTo, OpCode.msg),
+    prefix,
+    document,
+  ]);
 }
 
 /** OP_REPLY to a legacy OP_QUERY (the first hello of each connection). */
@@ -168,5 +194,9 @@ export function encodeQueryReply(responseTo: number, reply: Document): Buffer {
   const fields = Buffer.alloc(20);
   fields.writeInt32LE(reply.ok === 0 ? 2 : 8, 0);
   fields.writeInt32LE(1, 16); // numberReturned; cursorId and startingFrom stay 0
-  return Buffer.concat([header(headerSize + fields.length + document.length, responseTo, OpCode.reply), fields, document]);
+  return Buffer.concat([
+    header(headerSize + fields.length + document.length, responseTo, OpCode.reply),
+    fields,
+    document,
+  ]);
 }

@@ -21,14 +21,24 @@ describe('lead assignment and the contact feed', () => {
     const lead = await context.request
       .post('/api/v1/leads')
       .set(manager.auth)
-      .send({ type: 'opportunity', name: 'Cabins', partnerId: customer.body.id, userId: manager.userId })
+      .send({
+        type: 'opportunity',
+        name: 'Cabins',
+        partnerId: customer.body.id,
+        userId: manager.userId,
+      })
       .expect(201);
 
     const first = await context.request.get('/api/v1/sync/contacts').set(seller.auth).expect(200);
-    const ids = (page: { body: { changes: Array<{ id: string }> } }) => page.body.changes.map((change) => change.id);
+    const ids = (page: { body: { changes: Array<{ id: string }> } }) =>
+      page.body.changes.map((change) => change.id);
     expect(ids(first)).not.toContain(customer.body.id);
 
-    await context.request.patch(`/api/v1/leads/${lead.body.id}`).set(manager.auth).send({ userId: seller.userId }).expect(200);
+    await context.request
+      .patch(`/api/v1/leads/${lead.body.id}`)
+      .set(manager.auth)
+      .send({ userId: seller.userId })
+      .expect(200);
     const next = await context.request
       .get('/api/v1/sync/contacts')
       .query({ token: first.body.nextToken })

@@ -24,23 +24,38 @@ export const staticAssetsModule: AppModule = {
   name: 'static-assets',
   mount(app, { config, logger }) {
     const root = config.repositoryRoot;
-    const mounts: Array<{ urlPath: string; directory: string; spa: boolean; headers?: RequestHandler }> = [
+    const mounts: Array<{
+      urlPath: string;
+      directory: string;
+      spa: boolean;
+      headers?: RequestHandler;
+    }> = [
       {
         urlPath: '/addins/outlook',
         directory: path.join(root, 'outlook-addin', 'dist'),
         spa: false,
         headers: outlookTaskPaneHeaders,
       },
-      { urlPath: '/addins/thunderbird', directory: path.join(root, 'thunderbird-extension', 'dist'), spa: false },
+      {
+        urlPath: '/addins/thunderbird',
+        directory: path.join(root, 'thunderbird-extension', 'dist'),
+        spa: false,
+      },
       { urlPath: '/', directory: path.join(root, 'server', 'console', 'dist'), spa: true },
     ];
     for (const { urlPath, directory, spa, headers } of mounts) {
       if (!fs.existsSync(directory)) {
-        logger.warn({ directory }, `no build at ${path.relative(root, directory)}: run npm run build:assets`);
+        logger.warn(
+          { directory },
+          `no build at ${path.relative(root, directory)}: run npm run build:assets`,
+        );
         continue;
       }
       if (headers) app.use(urlPath, headers);
-      app.use(urlPath, express.static(directory, { index: spa ? 'index.html' : false, fallthrough: true }));
+      app.use(
+        urlPath,
+        express.static(directory, { index: spa ? 'index.html' : false, fallthrough: true }),
+      );
       if (spa) {
         const indexFile = path.join(directory, 'index.html');
         // Client-side routes of the console (e.g. /teams/42) load the same page.

@@ -24,7 +24,9 @@ function fakeBuilds(): string {
 describe('static assets', () => {
   const root = fakeBuilds();
   const config = { ...loadConfig({ NODE_ENV: 'test' }), repositoryRoot: root };
-  const { app } = createApp({ config, logger: createLogger({ level: 'silent' }) }, [staticAssetsModule]);
+  const { app } = createApp({ config, logger: createLogger({ level: 'silent' }) }, [
+    staticAssetsModule,
+  ]);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('serves the console for its client-side routes under the strict policy', async () => {

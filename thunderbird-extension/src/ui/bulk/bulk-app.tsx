@@ -7,7 +7,15 @@ import { RecordPicker } from '../popup/popup-app';
 // opportunities from N mails" / "Log N mails to…". The job runs in the background; this page
 // only shows it (closing the window does not stop it).
 
-export function BulkApp({ send, jobId, t }: { send: SendToBackground; jobId: string; t: Translate }) {
+export function BulkApp({
+  send,
+  jobId,
+  t,
+}: {
+  send: SendToBackground;
+  jobId: string;
+  t: Translate;
+}) {
   const [job, setJob] = useState<BulkJobView | null | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -28,31 +36,56 @@ export function BulkApp({ send, jobId, t }: { send: SendToBackground; jobId: str
     };
   }, [jobId]);
 
-  if (error) return <p class="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   if (job === undefined) return <p class="muted">{t('loading')}</p>;
-  if (job === null) return <p class="error" role="alert">{t('bulkJobGone')}</p>;
+  if (job === null)
+    return (
+      <p class="error" role="alert">
+        {t('bulkJobGone')}
+      </p>
+    );
 
   const finished = job.items.filter((item) => !['waiting', 'running'].includes(item.state)).length;
-  const title = job.kind === 'create' ? t('bulkCreateTitle', String(job.total)) : t('bulkLogTitle', String(job.total));
+  const title =
+    job.kind === 'create'
+      ? t('bulkCreateTitle', String(job.total))
+      : t('bulkLogTitle', String(job.total));
   return (
     <main>
       <h1>{title}</h1>
       {job.state === 'choosing-target' && (
-        <RecordPicker send={send} t={t} busy={false} onCancel={() => window.close()}
-          onPick={(target) => void send({ type: 'bulk/log-to', jobId, target }).then(setJob)} />
+        <RecordPicker
+          send={send}
+          t={t}
+          busy={false}
+          onCancel={() => window.close()}
+          onPick={(target) => void send({ type: 'bulk/log-to', jobId, target }).then(setJob)}
+        />
       )}
       {job.state !== 'choosing-target' && (
         <>
           <p role="status" data-testid="bulk-progress">
-            {job.state === 'collecting' ? t('bulkCollecting', String(job.total)) : t('bulkProgress', [String(finished), String(job.total)])}
+            {job.state === 'collecting'
+              ? t('bulkCollecting', String(job.total))
+              : t('bulkProgress', [String(finished), String(job.total)])}
           </p>
           <progress max={Math.max(job.total, 1)} value={finished} />
-          {job.error && <p class="error" role="alert">{job.error}</p>}
+          {job.error && (
+            <p class="error" role="alert">
+              {job.error}
+            </p>
+          )}
           <BulkSummary items={job.items} t={t} />
           <ul class="bulk-items">
             {job.items.map((item) => (
               <li key={item.hostId} data-state={item.state}>
-                <span class={`badge ${item.state}`}>{t(`bulkState_${item.state}`)}</span> {item.subject}
+                <span class={`badge ${item.state}`}>{t(`bulkState_${item.state}`)}</span>{' '}
+                {item.subject}
                 {item.record?.name && <span class="muted"> → {item.record.name}</span>}
                 {item.message && <span class="muted"> · {item.message}</span>}
               </li>
@@ -65,7 +98,15 @@ export function BulkApp({ send, jobId, t }: { send: SendToBackground; jobId: str
 }
 
 export function summarize(items: BulkItemView[]): Record<BulkItemView['state'], number> {
-  const counts = { waiting: 0, running: 0, created: 0, existing: 0, logged: 0, failed: 0, queued: 0 };
+  const counts = {
+    waiting: 0,
+    running: 0,
+    created: 0,
+    existing: 0,
+    logged: 0,
+    failed: 0,
+    queued: 0,
+  };
   for (const item of items) counts[item.state] += 1;
   return counts;
 }

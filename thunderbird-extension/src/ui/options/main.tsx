@@ -11,8 +11,12 @@ const t = createTranslate((key, substitutions) => browser.i18n.getMessage(key, s
 
 void loadSettings(createExtensionStore(browser.storage.local)).then((settings) => {
   render(
-    <OptionsApp send={send} t={t} initialSync={settings.sync}
-      requestOrigin={(origin) => browser.permissions.request({ origins: [origin] })} />,
+    <OptionsApp
+      send={send}
+      t={t}
+      initialSync={settings.sync}
+      requestOrigin={(origin) => browser.permissions.request({ origins: [origin] })}
+    />,
     document.getElementById('app')!,
   );
 });

@@ -24,10 +24,11 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
   const [busy, setBusy] = useState(false);
   const [sync, setSync] = useState(initialSync);
 
-  const refresh = () => send({ type: 'status' }).then((next) => {
-    setStatus(next);
-    return next;
-  });
+  const refresh = () =>
+    send({ type: 'status' }).then((next) => {
+      setStatus(next);
+      return next;
+    });
   useEffect(() => {
     void refresh().then((next) => setServerUrl((current) => current || next.serverUrl || ''));
     const timer = setInterval(() => void refresh(), 2000);
@@ -59,9 +60,14 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
   const testConnection = () =>
     attempt(async () => (await connectServer()) ?? send({ type: 'options/test-connection' }));
   const useToken = () =>
-    attempt(async () => (await connectServer()) ?? send({ type: 'options/use-api-token', token: token.trim() }));
+    attempt(
+      async () =>
+        (await connectServer()) ?? send({ type: 'options/use-api-token', token: token.trim() }),
+    );
   const signInEntra = () =>
-    attempt(async () => (await connectServer()) ?? send({ type: 'options/sign-in-entra', ...entra }));
+    attempt(
+      async () => (await connectServer()) ?? send({ type: 'options/sign-in-entra', ...entra }),
+    );
 
   return (
     <main>
@@ -70,13 +76,24 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
         <h2>{t('serverSection')}</h2>
         <label>
           {t('serverUrl')}
-          <input type="url" name="serverUrl" placeholder="https://crm.example.org" value={serverUrl}
-            onInput={(event) => setServerUrl((event.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="url"
+            name="serverUrl"
+            placeholder="https://crm.example.org"
+            value={serverUrl}
+            onInput={(event) => setServerUrl((event.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <p class="muted">{t('serverUrlHelp')}</p>
-        <button type="button" id="test-connection" disabled={busy} onClick={testConnection}>{t('testConnection')}</button>
+        <button type="button" id="test-connection" disabled={busy} onClick={testConnection}>
+          {t('testConnection')}
+        </button>
         {check && (
-          <p class={check.ok ? 'ok' : 'error'} role={check.ok ? 'status' : 'alert'} data-testid="connection-result">
+          <p
+            class={check.ok ? 'ok' : 'error'}
+            role={check.ok ? 'status' : 'alert'}
+            data-testid="connection-result"
+          >
             {check.message}
           </p>
         )}
@@ -84,41 +101,75 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
 
       <section>
         <h2>{t('signInSection')}</h2>
-        <p data-testid="signed-in-as">{status?.signedInAs ? t('signedInAs', status.signedInAs) : t('notSignedIn')}</p>
+        <p data-testid="signed-in-as">
+          {status?.signedInAs ? t('signedInAs', status.signedInAs) : t('notSignedIn')}
+        </p>
         <label>
           {t('apiToken')}
-          <input type="password" name="apiToken" autocomplete="off" value={token}
-            onInput={(event) => setToken((event.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="password"
+            name="apiToken"
+            autocomplete="off"
+            value={token}
+            onInput={(event) => setToken((event.currentTarget as HTMLInputElement).value)}
+          />
         </label>
-        <button type="button" disabled={busy || !token.trim()} onClick={useToken}>{t('useApiToken')}</button>
+        <button type="button" disabled={busy || !token.trim()} onClick={useToken}>
+          {t('useApiToken')}
+        </button>
         <details>
           <summary>{t('entraSection')}</summary>
           {(['tenantId', 'clientId', 'scope'] as const).map((name) => (
             <label key={name}>
               {t(`entra_${name}`)}
-              <input type="text" name={name} value={entra[name]}
-                onInput={(event) => setEntra({ ...entra, [name]: (event.currentTarget as HTMLInputElement).value })} />
+              <input
+                type="text"
+                name={name}
+                value={entra[name]}
+                onInput={(event) =>
+                  setEntra({ ...entra, [name]: (event.currentTarget as HTMLInputElement).value })
+                }
+              />
             </label>
           ))}
-          <button type="button" disabled={busy || !entra.tenantId || !entra.clientId || !entra.scope} onClick={signInEntra}>
+          <button
+            type="button"
+            disabled={busy || !entra.tenantId || !entra.clientId || !entra.scope}
+            onClick={signInEntra}
+          >
             {t('signInEntra')}
           </button>
         </details>
         {status?.signedInAs && (
-          <button type="button" onClick={() => send({ type: 'options/sign-out' }).then(setStatus)}>{t('signOut')}</button>
+          <button type="button" onClick={() => send({ type: 'options/sign-out' }).then(setStatus)}>
+            {t('signOut')}
+          </button>
         )}
       </section>
 
       <section>
         <h2>{t('syncSection')}</h2>
         <label class="inline">
-          <input type="checkbox" checked={sync.enabled}
-            onChange={(event) => setSync({ ...sync, enabled: (event.currentTarget as HTMLInputElement).checked })} />
+          <input
+            type="checkbox"
+            checked={sync.enabled}
+            onChange={(event) =>
+              setSync({ ...sync, enabled: (event.currentTarget as HTMLInputElement).checked })
+            }
+          />
           {t('syncEnabled')}
         </label>
         <label>
           {t('syncScope')}
-          <select value={sync.scope} onChange={(event) => setSync({ ...sync, scope: (event.currentTarget as HTMLSelectElement).value as ContactSyncScope })}>
+          <select
+            value={sync.scope}
+            onChange={(event) =>
+              setSync({
+                ...sync,
+                scope: (event.currentTarget as HTMLSelectElement).value as ContactSyncScope,
+              })
+            }
+          >
             <option value="own">{t('syncScopeOwn')}</option>
             <option value="opportunities">{t('syncScopeOpportunities')}</option>
             <option value="team">{t('syncScopeTeam')}</option>
@@ -126,20 +177,44 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
         </label>
         <label>
           {t('syncInterval')}
-          <select value={String(sync.intervalMinutes)}
-            onChange={(event) => setSync({ ...sync, intervalMinutes: Number((event.currentTarget as HTMLSelectElement).value) })}>
+          <select
+            value={String(sync.intervalMinutes)}
+            onChange={(event) =>
+              setSync({
+                ...sync,
+                intervalMinutes: Number((event.currentTarget as HTMLSelectElement).value),
+              })
+            }
+          >
             {syncIntervalChoices.map((minutes) => (
-              <option key={minutes} value={String(minutes)}>{t('minutes', String(minutes))}</option>
+              <option key={minutes} value={String(minutes)}>
+                {t('minutes', String(minutes))}
+              </option>
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => send({ type: 'options/save-sync', ...sync }).then(setStatus)}>{t('save')}</button>
-        <button type="button" disabled={!status?.configured} onClick={() => send({ type: 'sync/run-now' }).then(() => refresh())}>
+        <button
+          type="button"
+          onClick={() => send({ type: 'options/save-sync', ...sync }).then(setStatus)}
+        >
+          {t('save')}
+        </button>
+        <button
+          type="button"
+          disabled={!status?.configured}
+          onClick={() => send({ type: 'sync/run-now' }).then(() => refresh())}
+        >
           {t('syncNow')}
         </button>
         {status && <SyncStatusLine status={status} t={t} />}
       </section>
-      {status && <QueueNotice queue={status.queue} t={t} onRetry={() => send({ type: 'queue/retry' }).then(() => refresh())} />}
+      {status && (
+        <QueueNotice
+          queue={status.queue}
+          t={t}
+          onRetry={() => send({ type: 'queue/retry' }).then(() => refresh())}
+        />
+      )}
     </main>
   );
 }
@@ -150,13 +225,23 @@ export function SyncStatusLine({ status, t }: { status: StatusView; t: Translate
     <div class="sync-status" data-testid="sync-status">
       {sync.state === 'running' && (
         <p role="status">
-          {sync.progress?.total ? t('syncProgress', [String(sync.progress.done), String(sync.progress.total)]) : t('syncRunning')}
-          {sync.progress?.total ? <progress max={sync.progress.total} value={sync.progress.done} /> : null}
+          {sync.progress?.total
+            ? t('syncProgress', [String(sync.progress.done), String(sync.progress.total)])
+            : t('syncRunning')}
+          {sync.progress?.total ? (
+            <progress max={sync.progress.total} value={sync.progress.done} />
+          ) : null}
         </p>
       )}
       {sync.state === 'off' && <p class="muted">{t('syncOff')}</p>}
-      {sync.lastSyncAt && <p class="muted">{t('lastSync', new Date(sync.lastSyncAt).toLocaleString())}</p>}
-      {sync.lastError && <p class="error" role="alert">{t('lastError', sync.lastError)}</p>}
+      {sync.lastSyncAt && (
+        <p class="muted">{t('lastSync', new Date(sync.lastSyncAt).toLocaleString())}</p>
+      )}
+      {sync.lastError && (
+        <p class="error" role="alert">
+          {t('lastError', sync.lastError)}
+        </p>
+      )}
       {sync.conflicts > 0 && <p class="warning">{t('syncConflicts', String(sync.conflicts))}</p>}
     </div>
   );

@@ -35,7 +35,8 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 export function formToDraft(
   form: DraftForm,
   base: OpportunityDraft | undefined,
-): { draft: OpportunityDraft; errors?: undefined } | { draft?: undefined; errors: DraftFormErrors } {
+):
+  { draft: OpportunityDraft; errors?: undefined } | { draft?: undefined; errors: DraftFormErrors } {
   const errors: DraftFormErrors = {};
   const name = form.name.trim();
   if (!name) errors.name = 'errorRequired';
@@ -43,9 +44,11 @@ export function formToDraft(
   if (email && !emailPattern.test(email)) errors.contactEmail = 'errorEmail';
   const revenueText = form.expectedRevenue.trim().replace(/[\s']/g, '').replace(',', '.');
   const revenue = revenueText ? Number(revenueText) : undefined;
-  if (revenue !== undefined && (!Number.isFinite(revenue) || revenue < 0)) errors.expectedRevenue = 'errorAmount';
+  if (revenue !== undefined && (!Number.isFinite(revenue) || revenue < 0))
+    errors.expectedRevenue = 'errorAmount';
   const deadline = form.dateDeadline.trim();
-  if (deadline && (!datePattern.test(deadline) || Number.isNaN(Date.parse(deadline)))) errors.dateDeadline = 'errorDate';
+  if (deadline && (!datePattern.test(deadline) || Number.isNaN(Date.parse(deadline))))
+    errors.dateDeadline = 'errorDate';
   if (Object.keys(errors).length > 0) return { errors };
 
   const contactName = form.contactName.trim();

@@ -9,7 +9,12 @@ const t = createTranslate((key, substitutions) => browser.i18n.getMessage(key, s
 
 void browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => {
   render(
-    <PopupApp send={send} tabId={tab?.id ?? -1} t={t} openOptions={() => void browser.runtime.openOptionsPage()} />,
+    <PopupApp
+      send={send}
+      tabId={tab?.id ?? -1}
+      t={t}
+      openOptions={() => void browser.runtime.openOptionsPage()}
+    />,
     document.getElementById('app')!,
   );
 });

@@ -10,10 +10,24 @@ const t = translateFromCatalogue(enMessages);
 
 const data: PopupData = {
   status: { configured: true, queue: { pending: [] }, sync: { state: 'idle', conflicts: 0 } },
-  mail: { hostId: 7, subject: 'RFQ', fromName: 'Margaret Lindqvist', fromAddress: 'margaret@bluefin.example.com' },
-  draft: { name: 'Request for quotation: 120 chairs', contact: { name: 'Margaret Lindqvist', email: 'margaret@bluefin.example.com' }, companyName: 'Bluefin' },
+  mail: {
+    hostId: 7,
+    subject: 'RFQ',
+    fromName: 'Margaret Lindqvist',
+    fromAddress: 'margaret@bluefin.example.com',
+  },
+  draft: {
+    name: 'Request for quotation: 120 chairs',
+    contact: { name: 'Margaret Lindqvist', email: 'margaret@bluefin.example.com' },
+    companyName: 'Bluefin',
+  },
   context: {
-    sender: { email: 'margaret@bluefin.example.com', partner: null, company: null, freeMailDomain: false },
+    sender: {
+      email: 'margaret@bluefin.example.com',
+      partner: null,
+      company: null,
+      freeMailDomain: false,
+    },
     recipients: [],
     openOpportunities: [],
     recentActivities: [],
@@ -37,7 +51,8 @@ async function mount(answers: Partial<Record<BackgroundRequest['type'], unknown>
   return { root, sent };
 }
 
-const button = (root: HTMLElement, action: string) => root.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!;
+const button = (root: HTMLElement, action: string) =>
+  root.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!;
 
 describe('PopupApp', () => {
   it('shows the sender card and, as text, the records that already hold this mail', async () => {
@@ -52,7 +67,9 @@ describe('PopupApp', () => {
   });
 
   it('asks to connect first when the add-on is not configured', async () => {
-    const { root } = await mount({ 'popup/load': { status: { ...data.status, configured: false } } });
+    const { root } = await mount({
+      'popup/load': { status: { ...data.status, configured: false } },
+    });
     expect(root.textContent).toContain('Connect inbox-crm to your CRM server first.');
     expect(button(root, 'create')).toBeNull();
   });
@@ -60,7 +77,11 @@ describe('PopupApp', () => {
   it('opens the prefilled draft, refuses an empty name, then sends the edited draft', async () => {
     const { root, sent } = await mount({
       'popup/load': data,
-      'popup/create-opportunity': { kind: 'done', status: 'created', record: { resModel: 'lead', resId: 'L2', name: 'Chairs' } },
+      'popup/create-opportunity': {
+        kind: 'done',
+        status: 'created',
+        record: { resModel: 'lead', resId: 'L2', name: 'Chairs' },
+      },
     });
     await act(async () => button(root, 'create').click());
     const name = root.querySelector<HTMLInputElement>('input[name="name"]')!;
@@ -72,21 +93,45 @@ describe('PopupApp', () => {
         input.dispatchEvent(new Event('input', { bubbles: true }));
       });
     await type(name, '  ');
-    await act(async () => void root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true })));
+    await act(
+      async () =>
+        void root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true })),
+    );
     expect(root.textContent).toContain('Required.');
     expect(sent.some((request) => request.type === 'popup/create-opportunity')).toBe(false);
 
     await type(name, 'Chairs');
     await type(root.querySelector<HTMLInputElement>('input[name="expectedRevenue"]')!, '4 800');
-    await act(async () => void root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true })));
+    await act(
+      async () =>
+        void root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true })),
+    );
     await act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
     const create = sent.find((request) => request.type === 'popup/create-opportunity');
-    expect(create).toMatchObject({ hostId: 7, draft: { name: 'Chairs', expectedRevenue: 4800, companyName: 'Bluefin' } });
+    expect(create).toMatchObject({
+      hostId: 7,
+      draft: { name: 'Chairs', expectedRevenue: 4800, companyName: 'Bluefin' },
+    });
     expect(root.textContent).toContain('Created: Chairs');
   });
 
   it('shows what is queued while the server is unreachable', async () => {
-    const queued = { ...data, status: { ...data.status, queue: { pending: [{ id: 'q1', label: 'Create opportunity: Chairs', attempts: 2, lastError: 'The CRM server cannot be reached.' }] } } };
+    const queued = {
+      ...data,
+      status: {
+        ...data.status,
+        queue: {
+          pending: [
+            {
+              id: 'q1',
+              label: 'Create opportunity: Chairs',
+              attempts: 2,
+              lastError: 'The CRM server cannot be reached.',
+            },
+          ],
+        },
+      },
+    };
     const { root } = await mount({ 'popup/load': queued });
     const queue = root.querySelector('[data-testid="queue"]')!;
     expect(queue.textContent).toContain('1 action(s) waiting for the CRM server:');

@@ -47,13 +47,20 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
     }
   };
 
-  if (loadError) return <p class="error" role="alert">{loadError}</p>;
+  if (loadError)
+    return (
+      <p class="error" role="alert">
+        {loadError}
+      </p>
+    );
   if (!data) return <p class="muted">{t('loading')}</p>;
   if (!data.status.configured) {
     return (
       <section>
         <p>{t('notConfigured')}</p>
-        <button type="button" onClick={openOptions}>{t('openOptions')}</button>
+        <button type="button" onClick={openOptions}>
+          {t('openOptions')}
+        </button>
       </section>
     );
   }
@@ -66,29 +73,52 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
       {outcome && <OutcomeLine outcome={outcome} t={t} />}
       {panel === 'card' && (
         <nav class="actions">
-          <button type="button" data-action="create" disabled={busy} onClick={() => setPanel('draft')}>
+          <button
+            type="button"
+            data-action="create"
+            disabled={busy}
+            onClick={() => setPanel('draft')}
+          >
             {t('createOpportunity')}
           </button>
           <button type="button" data-action="log" disabled={busy} onClick={() => setPanel('log')}>
             {t('logToRecord')}
           </button>
           {!data.context?.sender.partner && (
-            <button type="button" data-action="add-contact" disabled={busy}
-              onClick={() => run(() => send({ type: 'popup/add-contact', hostId }))}>
+            <button
+              type="button"
+              data-action="add-contact"
+              disabled={busy}
+              onClick={() => run(() => send({ type: 'popup/add-contact', hostId }))}
+            >
               {t('addSenderAsContact')}
             </button>
           )}
         </nav>
       )}
       {panel === 'draft' && (
-        <DraftEditor data={data} t={t} busy={busy} onCancel={() => setPanel('card')}
-          onSubmit={(draft) => run(() => send({ type: 'popup/create-opportunity', hostId, draft }))} />
+        <DraftEditor
+          data={data}
+          t={t}
+          busy={busy}
+          onCancel={() => setPanel('card')}
+          onSubmit={(draft) => run(() => send({ type: 'popup/create-opportunity', hostId, draft }))}
+        />
       )}
       {panel === 'log' && (
-        <RecordPicker send={send} t={t} busy={busy} onCancel={() => setPanel('card')}
-          onPick={(target) => run(() => send({ type: 'popup/log', hostId, target }))} />
+        <RecordPicker
+          send={send}
+          t={t}
+          busy={busy}
+          onCancel={() => setPanel('card')}
+          onPick={(target) => run(() => send({ type: 'popup/log', hostId, target }))}
+        />
       )}
-      <QueueNotice queue={data.status.queue} t={t} onRetry={() => send({ type: 'queue/retry' }).then(load)} />
+      <QueueNotice
+        queue={data.status.queue}
+        t={t}
+        onRetry={() => send({ type: 'queue/retry' }).then(load)}
+      />
     </main>
   );
 }
@@ -103,7 +133,11 @@ function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
       {sender?.company && <p>{sender.company.name}</p>}
       {sender?.partner?.jobPosition && <p class="muted">{sender.partner.jobPosition}</p>}
       {sender?.partner?.phone && <p>{sender.partner.phone}</p>}
-      {data.contextError && <p class="error" role="alert">{data.contextError}</p>}
+      {data.contextError && (
+        <p class="error" role="alert">
+          {data.contextError}
+        </p>
+      )}
       {context && !sender?.partner && <p class="muted">{t('senderNotInCrm')}</p>}
       {context && context.alreadyLoggedOn.length > 0 && (
         <p class="in-crm" data-testid="already-in-crm">
@@ -123,7 +157,9 @@ function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
               <li key={opportunity.id}>
                 {opportunity.name}
                 {opportunity.stageName && <span class="muted"> · {opportunity.stageName}</span>}
-                {opportunity.expectedRevenue > 0 && <span class="muted"> · {opportunity.expectedRevenue.toLocaleString()}</span>}
+                {opportunity.expectedRevenue > 0 && (
+                  <span class="muted"> · {opportunity.expectedRevenue.toLocaleString()}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -151,10 +187,29 @@ function RecordList({ records }: { records: MailRecordRef[] }) {
 }
 
 function OutcomeLine({ outcome, t }: { outcome: ActionOutcome; t: Translate }) {
-  if (outcome.kind === 'failed') return <p class="error" role="alert">{outcome.message}</p>;
-  if (outcome.kind === 'queued') return <p class="queued" role="status">{outcome.message}</p>;
-  const key = outcome.status === 'created' ? 'resultCreated' : outcome.status === 'logged' ? 'resultLogged' : 'resultExisting';
-  return <p class="ok" role="status">{t(key, outcome.record.name ?? outcome.record.resId)}</p>;
+  if (outcome.kind === 'failed')
+    return (
+      <p class="error" role="alert">
+        {outcome.message}
+      </p>
+    );
+  if (outcome.kind === 'queued')
+    return (
+      <p class="queued" role="status">
+        {outcome.message}
+      </p>
+    );
+  const key =
+    outcome.status === 'created'
+      ? 'resultCreated'
+      : outcome.status === 'logged'
+        ? 'resultLogged'
+        : 'resultExisting';
+  return (
+    <p class="ok" role="status">
+      {t(key, outcome.record.name ?? outcome.record.resId)}
+    </p>
+  );
 }
 
 function DraftEditor(props: {
@@ -167,12 +222,23 @@ function DraftEditor(props: {
   const { t } = props;
   const [form, setForm] = useState<DraftForm>(() => draftToForm(props.data.draft));
   const [errors, setErrors] = useState<DraftFormErrors>({});
-  const field = (name: keyof DraftForm, label: string, type: 'text' | 'email' | 'date' = 'text') => (
+  const field = (
+    name: keyof DraftForm,
+    label: string,
+    type: 'text' | 'email' | 'date' = 'text',
+  ) => (
     <label>
       {t(label)}
       {/* preact's input types are a union per type; the three used here share every prop */}
-      <input type={type as 'text'} name={name} value={form[name]} aria-invalid={errors[name] ? 'true' : undefined}
-        onInput={(event) => setForm({ ...form, [name]: (event.currentTarget as HTMLInputElement).value })} />
+      <input
+        type={type as 'text'}
+        name={name}
+        value={form[name]}
+        aria-invalid={errors[name] ? 'true' : undefined}
+        onInput={(event) =>
+          setForm({ ...form, [name]: (event.currentTarget as HTMLInputElement).value })
+        }
+      />
       {errors[name] && <span class="error">{t(errors[name]!)}</span>}
     </label>
   );
@@ -193,8 +259,16 @@ function DraftEditor(props: {
       {field('dateDeadline', 'fieldExpectedClosing', 'date')}
       <label>
         {t('fieldPriority')}
-        <select name="priority" value={form.priority}
-          onChange={(event) => setForm({ ...form, priority: (event.currentTarget as HTMLSelectElement).value as DraftForm['priority'] })}>
+        <select
+          name="priority"
+          value={form.priority}
+          onChange={(event) =>
+            setForm({
+              ...form,
+              priority: (event.currentTarget as HTMLSelectElement).value as DraftForm['priority'],
+            })
+          }
+        >
           <option value="0">{t('priorityLow')}</option>
           <option value="1">{t('priorityMedium')}</option>
           <option value="2">{t('priorityHigh')}</option>
@@ -203,8 +277,12 @@ function DraftEditor(props: {
       </label>
       <p class="muted">{t('emlWillBeArchived')}</p>
       <div class="buttons">
-        <button type="submit" disabled={props.busy}>{t('createOpportunity')}</button>
-        <button type="button" onClick={props.onCancel}>{t('cancel')}</button>
+        <button type="submit" disabled={props.busy}>
+          {t('createOpportunity')}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('cancel')}
+        </button>
       </div>
     </form>
   );
@@ -238,19 +316,30 @@ export function RecordPicker(props: {
     <section class="picker">
       <label>
         {t('searchRecords')}
-        <input type="search" value={query} onInput={(event) => setQuery((event.currentTarget as HTMLInputElement).value)} />
+        <input
+          type="search"
+          value={query}
+          onInput={(event) => setQuery((event.currentTarget as HTMLInputElement).value)}
+        />
       </label>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <ul>
         {records.map((record) => (
           <li key={`${record.resModel}:${record.resId}`}>
             <button type="button" disabled={props.busy} onClick={() => props.onPick(record)}>
-              {record.name ?? record.resId} <span class="muted">({t(`model_${record.resModel}`)})</span>
+              {record.name ?? record.resId}{' '}
+              <span class="muted">({t(`model_${record.resModel}`)})</span>
             </button>
           </li>
         ))}
       </ul>
-      <button type="button" onClick={props.onCancel}>{t('cancel')}</button>
+      <button type="button" onClick={props.onCancel}>
+        {t('cancel')}
+      </button>
     </section>
   );
 }

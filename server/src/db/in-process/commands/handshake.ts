@@ -37,7 +37,17 @@ function hello(_command: Document, context: CommandContext): Document {
   };
 }
 
-const helloFields = ['helloOk', 'client', 'compression', 'saslSupportedMechs', 'speculativeAuthenticate', 'loadBalanced', 'backpressure', 'topologyVersion', 'maxAwaitTimeMS'];
+const helloFields = [
+  'helloOk',
+  'client',
+  'compression',
+  'saslSupportedMechs',
+  'speculativeAuthenticate',
+  'loadBalanced',
+  'backpressure',
+  'topologyVersion',
+  'maxAwaitTimeMS',
+];
 
 function buildInfo(): Document {
   return {
@@ -55,7 +65,12 @@ function buildInfo(): Document {
 }
 
 function getParameter(command: Document): Document {
-  const known: Document = { featureCompatibilityVersion: { version: '7.0' }, maxBSONDepth: 100, enableTestCommands: true, transactionLifetimeLimitSeconds: 60 };
+  const known: Document = {
+    featureCompatibilityVersion: { version: '7.0' },
+    maxBSONDepth: 100,
+    enableTestCommands: true,
+    transactionLifetimeLimitSeconds: 60,
+  };
   if (command.getParameter === '*' || command.allParameters === true) return { ...known };
   const reply: Document = {};
   for (const name of Object.keys(command)) if (name in known) reply[name] = known[name];
@@ -71,7 +86,13 @@ export const handshakeCommands: Record<string, CommandDefinition> = {
   buildinfo: { handler: buildInfo, fields: [], allowedInTransaction: true },
   getParameter: {
     handler: getParameter,
-    fields: ['featureCompatibilityVersion', 'maxBSONDepth', 'enableTestCommands', 'transactionLifetimeLimitSeconds', 'allParameters'],
+    fields: [
+      'featureCompatibilityVersion',
+      'maxBSONDepth',
+      'enableTestCommands',
+      'transactionLifetimeLimitSeconds',
+      'allParameters',
+    ],
     adminOnly: true,
   },
 };

@@ -1,6 +1,11 @@
 import { calculateObjectSize } from 'bson';
 import { canonicalKey, isPlainObject, type Document } from '../bson-values';
-import { assertSimpleCollation, requireCollectionName, type CommandContext, type CommandDefinition } from '../command-context';
+import {
+  assertSimpleCollation,
+  requireCollectionName,
+  type CommandContext,
+  type CommandDefinition,
+} from '../command-context';
 import { ErrorCode, MongoCommandError } from '../errors';
 import { findMatches } from '../matching';
 import { Filter } from '../query';
@@ -13,7 +18,11 @@ import { maxBsonObjectSize } from './handshake';
  * A statement error becomes a `writeErrors` entry; errors with labels (transaction write conflicts)
  * fail the whole command, as on a real server.
  */
-function runStatements(statements: unknown[], ordered: boolean, run: (statement: unknown, index: number) => void): Document[] {
+function runStatements(
+  statements: unknown[],
+  ordered: boolean,
+  run: (statement: unknown, index: number) => void,
+): Document[] {
   const writeErrors: Document[] = [];
   statements.forEach((statement, index) => {
     if (ordered && writeErrors.length > 0) return;
@@ -21,7 +30,12 @@ function runStatements(statements: unknown[], ordered: boolean, run: (statement:
       run(statement, index);
     } catch (error) {
       // Labelled errors (transaction conflicts) and lock waits belong to the whole command.
-      if (!(error instanceof MongoCommandError) || error.errorLabels.length > 0 || error instanceof BlockedByTransactionError) throw error;
+      if (
+        !(error instanceof MongoCommandError) ||
+        error.errorLabels.length > 0 ||
+        error instanceof BlockedByTransactionError
+      )
+        throw error;
       writeErrors.push(error.toWriteError(index));
     }
   });
@@ -35,19 +49,33 @@ function withWriteErrors(reply: Document, writeErrors: Document[]): Document {
 
 function requireArray(command: Document, field: string, commandName: string): unknown[] {
   const value = command[field];
-  if (!Array.isArray(value)) throw new MongoCommandError(ErrorCode.FailedToParse, `BSON field '${commandName}.${field}' is missing but a required field`);
+  if (!Array.isArray(value))
+    throw new MongoCommandError(
+      ErrorCode.FailedToParse,
+      `BSON field '${commandName}.${field}' is missing but a required field`,
+    );
   return value;
 }
 
 /** Validates a document about to be inserted, as `fixDocumentForInsert` does; returns it `_id` first. */
 export function prepareForInsert(raw: unknown): Document {
-  if (!isPlainObject(raw)) throw new MongoCommandError(ErrorCode.BadValue, 'document to insert must be an object');
+  if (!isPlainObject(raw))
+    throw new MongoCommandError(ErrorCode.BadValue, 'document to insert must be an object');
   const size = calculateObjectSize(raw);
-  if (size > maxBsonObjectSize) throw new MongoCommandError(ErrorCode.BadValue, `object to insert too large. size in bytes: ${size}, max size: ${maxBsonObjectSize}`);
+  if (size > maxBsonObjectSize)
+    throw new MongoCommandError(
+      ErrorCode.BadValue,
+      `object to insert too large. size in bytes: ${size}, max size: ${maxBsonObjectSize}`,
+    );
   const id: unknown = raw._id;
-  if (Array.isArray(id)) throw new MongoCommandError(53, "can't use an array for _id", { codeName: 'InvalidIdField' });
-  if (id instanceof RegExp) throw new MongoCommandError(53, "can't use a regex for _id", { codeName: 'InvalidIdField' });
-  if ('_id' in raw && id === undefined) throw new MongoCommandError(53, "can't use a undefined for _id", { codeName: 'InvalidIdField' });
+  if (Array.isArray(id))
+    throw new MongoCommandError(53, "can't use an array for _id", { codeName: 'InvalidIdField' });
+  if (id instanceof RegExp)
+    throw new MongoCommandError(53, "can't use a regex for _id", { codeName: 'InvalidIdField' });
+  if ('_id' in raw && id === undefined)
+    throw new MongoCommandError(53, "can't use a undefined for _id", {
+      codeName: 'InvalidIdField',
+    });
   return withId(raw);
 }
 
@@ -63,7 +91,17 @@ function insert(command: Document, context: CommandContext): Document {
   return withWriteErrors({ n }, writeErrors);
 }
 
-const updateStatementFields = new Set(['q', 'u', 'upsert', 'multi', 'arrayFilters', 'collation', 'hint', 'c', 'upsertSupplied']);
+const updateStatementFields = new Set([
+  'q',
+  'u',
+  'upsert',
+  'multi',
+  'arrayFilters',
+  'collation',
+  'hint',
+  'c',
+  'upsertSupplied',
+]);
 
 function update(command: Document, context: CommandContext): Document {
   const name = requireCollectionName(command, 'update');
@@ -72,21 +110,38 @@ function update(command: Document, context: CommandContext): Document {
   let nModified = 0;
   const upserted: Document[] = [];
   const writeErrors = runStatements(statements, command.ordered !== false, (raw, index) => {
-    if (!isPlainObject(raw)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'update statement must be an object');
+    if (!isPlainObject(raw))
+      throw new MongoCommandError(ErrorCode.TypeMismatch, 'update statement must be an object');
     for (const field of Object.keys(raw)) {
-      if (!updateStatementFields.has(field)) throw new MongoCommandError(ErrorCode.UnknownField, `BSON field 'update.updates.${field}' is an unknown field.`);
+      if (!updateStatementFields.has(field))
+        throw new MongoCommandError(
+          ErrorCode.UnknownField,
+          `BSON field 'update.updates.${field}' is an unknown field.`,
+        );
     }
-    if (raw.c !== undefined) throw new MongoCommandError(ErrorCode.BadValue, "update constants ('c') are not supported by the inbox-crm in-process test server");
+    if (raw.c !== undefined)
+      throw new MongoCommandError(
+        ErrorCode.BadValue,
+        "update constants ('c') are not supported by the inbox-crm in-process test server",
+      );
     assertSimpleCollation(raw.collation);
     const arrayFilters = raw.arrayFilters as Document[] | undefined;
     const spec = parseUpdate(raw.u, arrayFilters);
-    if (spec.kind === 'replacement' && raw.multi === true) throw new MongoCommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
+    if (spec.kind === 'replacement' && raw.multi === true)
+      throw new MongoCommandError(
+        ErrorCode.FailedToParse,
+        'multi update is not supported for replacement-style update',
+      );
     const query = (raw.q ?? {}) as Document;
     const filter = new Filter(query);
     const collection = context.storage.get(context.databaseName, name);
     const matches = findMatches(collection, filter, { limit: raw.multi === true ? undefined : 1 });
     for (const current of matches) {
-      const next = applyUpdate(current, spec, { query: filter.source, arrayFilters, inserting: false });
+      const next = applyUpdate(current, spec, {
+        query: filter.source,
+        arrayFilters,
+        inserting: false,
+      });
       n += 1;
       if (canonicalKey(next) !== canonicalKey(current)) {
         collection?.write(canonicalKey(current._id), next, context.journal);
@@ -95,7 +150,9 @@ function update(command: Document, context: CommandContext): Document {
     }
     if (matches.length === 0 && raw.upsert === true) {
       const document = upsertDocument(query, filter.source, spec, arrayFilters);
-      context.storage.getOrCreate(context.databaseName, name).collection.insert(document, context.journal);
+      context.storage
+        .getOrCreate(context.databaseName, name)
+        .collection.insert(document, context.journal);
       n += 1;
       upserted.push({ index, _id: document._id });
     }
@@ -106,7 +163,12 @@ function update(command: Document, context: CommandContext): Document {
 }
 
 /** The document an upsert inserts: the query's equality fields, then the update applied. */
-export function upsertDocument(query: Document, validatedQuery: Document, spec: ReturnType<typeof parseUpdate>, arrayFilters: Document[] | undefined): Document {
+export function upsertDocument(
+  query: Document,
+  validatedQuery: Document,
+  spec: ReturnType<typeof parseUpdate>,
+  arrayFilters: Document[] | undefined,
+): Document {
   const seed = upsertSeed(validatedQuery);
   if (spec.kind === 'replacement') {
     const document = { ...spec.document };
@@ -124,14 +186,25 @@ function remove(command: Document, context: CommandContext): Document {
   const statements = requireArray(command, 'deletes', 'delete');
   let n = 0;
   const writeErrors = runStatements(statements, command.ordered !== false, (raw) => {
-    if (!isPlainObject(raw)) throw new MongoCommandError(ErrorCode.TypeMismatch, 'delete statement must be an object');
+    if (!isPlainObject(raw))
+      throw new MongoCommandError(ErrorCode.TypeMismatch, 'delete statement must be an object');
     for (const field of Object.keys(raw)) {
-      if (!deleteStatementFields.has(field)) throw new MongoCommandError(ErrorCode.UnknownField, `BSON field 'delete.deletes.${field}' is an unknown field.`);
+      if (!deleteStatementFields.has(field))
+        throw new MongoCommandError(
+          ErrorCode.UnknownField,
+          `BSON field 'delete.deletes.${field}' is an unknown field.`,
+        );
     }
-    if (raw.limit !== 0 && raw.limit !== 1) throw new MongoCommandError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1');
+    if (raw.limit !== 0 && raw.limit !== 1)
+      throw new MongoCommandError(
+        ErrorCode.FailedToParse,
+        'The limit field in delete objects must be 0 or 1',
+      );
     assertSimpleCollation(raw.collation);
     const collection = context.storage.get(context.databaseName, name);
-    const matches = findMatches(collection, new Filter(raw.q), { limit: raw.limit === 1 ? 1 : undefined });
+    const matches = findMatches(collection, new Filter(raw.q), {
+      limit: raw.limit === 1 ? 1 : undefined,
+    });
     for (const document of matches) {
       collection?.write(canonicalKey(document._id), undefined, context.journal);
       n += 1;
