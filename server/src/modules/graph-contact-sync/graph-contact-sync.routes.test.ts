@@ -11,6 +11,7 @@ import { PartnerModel } from '../partners/partner.model';
 import { FakeEntraObo } from './__fakes__/fake-entra-obo';
 import { FakeGraph, type FakeMailbox } from './__fakes__/fake-graph';
 import { crmIdPropertyId } from './graph-contact';
+import { OutlookSyncAccountModel } from './graph-contact-sync.model';
 import { createGraphContactSyncModule } from './graph-contact-sync.routes';
 
 useTestDatabase();
@@ -201,8 +202,13 @@ describe('Outlook contact sync through Microsoft Graph', () => {
     });
     expect(mailbox.contactsIn(folderId)).toHaveLength(3);
     expect(await crmContactsOf(user)).toHaveLength(3);
-    // Later runs use the refresh token msal kept, not a new OBO exchange.
+    // Later runs use the refresh token msal kept, not a new OBO exchange; it is stored sealed.
     expect(entra.grants).toContain('refresh_token');
+    const stored = await OutlookSyncAccountModel.findOne({ userId: user.userId })
+      .select('+tokenCache')
+      .lean();
+    expect(stored?.tokenCache).toMatch(/^v1\./);
+    expect(stored?.tokenCache).not.toContain('graph-rt-');
   });
 
   it('brings contacts created, edited and deleted in Outlook into the CRM', async () => {

@@ -6,6 +6,7 @@ import {
   type NetworkResponse,
   type TokenCacheContext,
 } from '@azure/msal-node';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppError } from '../../errors/app-error';
 import { entraRealAuthority, type EntraSettings } from '../auth/entra-settings';
@@ -67,8 +68,9 @@ export class MsalGraphTokenSource implements GraphTokenSource {
     const account = await OutlookSyncAccountModel.findOne({ userId: new Types.ObjectId(userId) })
       .select('+tokenCache')
       .lean();
-    if (!account?.tokenCache) return undefined;
-    const cache = JSON.parse(account.tokenCache) as {
+    const serialized = account?.tokenCache ? this.#sealer().open(account.tokenCache) : undefined;
+    if (!serialized) return undefined;
+    const cache = JSON.parse(serialized) as {
       RefreshToken?: Record<string, { secret?: string; last_modification_time?: string }>;
     };
     const tokens = Object.values(cache.RefreshToken ?? {}).filter((token) => token.secret);
@@ -76,6 +78,10 @@ export class MsalGraphTokenSource implements GraphTokenSource {
       (a, b) => Number(b.last_modification_time ?? 0) - Number(a.last_modification_time ?? 0),
     );
     return tokens[0]?.secret;
+  }
+
+  #sealer(): TokenCacheSealer {
+    return new TokenCacheSealer(this.settings.clientSecret ?? '');
   }
 
   #client(userId: string): ConfidentialClientApplication {
@@ -92,7 +98,7 @@ export class MsalGraphTokenSource implements GraphTokenSource {
         authority: `${entraRealAuthority}/${this.settings.tenantId}`,
         knownAuthorities: [new URL(entraRealAuthority).host],
       },
-      cache: { cachePlugin: userCachePlugin(userId) },
+      cache: { cachePlugin: userCachePlugin(userId, this.#sealer()) },
       system: {
         networkClient: new AuthorityNetworkClient(this.settings.authorityUrl, this.timeoutMs),
       },
@@ -100,18 +106,59 @@ export class MsalGraphTokenSource implements GraphTokenSource {
   }
 }
 
-function userCachePlugin(userId: string): ICachePlugin {
+/**
+ * The token cache holds a refresh token: stored sealed (AES-256-GCM, key derived from the client
+ * secret, which the server needs anyway). A new client secret makes old caches unreadable: the
+ * user gives consent again instead of the server using a token it can no longer vouch for.
+ */
+export class TokenCacheSealer {
+  readonly #key: Buffer;
+
+  constructor(secret: string) {
+    this.#key = Buffer.from(
+      hkdfSync('sha256', secret, 'inbox-crm', 'outlook-sync token cache v1', 32),
+    );
+  }
+
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', iv, cipher.getAuthTag(), sealed]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
+  }
+
+  /** `undefined` when the text was sealed with another key or is damaged. */
+  open(text: string): string | undefined {
+    const [version, iv, tag, sealed] = text.split('.');
+    if (version !== 'v1' || !iv || !tag || sealed === undefined) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([
+        decipher.update(Buffer.from(sealed, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function userCachePlugin(userId: string, sealer: TokenCacheSealer): ICachePlugin {
   const filter = { userId: new Types.ObjectId(userId) };
   return {
     async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
       const account = await OutlookSyncAccountModel.findOne(filter).select('+tokenCache').lean();
-      if (account?.tokenCache) context.tokenCache.deserialize(account.tokenCache);
+      const serialized = account?.tokenCache ? sealer.open(account.tokenCache) : undefined;
+      if (serialized) context.tokenCache.deserialize(serialized);
     },
     async afterCacheAccess(context: TokenCacheContext): Promise<void> {
       if (!context.cacheHasChanged) return;
       await OutlookSyncAccountModel.updateOne(
         filter,
-        { $set: { tokenCache: context.tokenCache.serialize() } },
+        { $set: { tokenCache: sealer.seal(context.tokenCache.serialize()) } },
         { upsert: true },
       );
     },
