@@ -31,6 +31,11 @@ export {
 } from './sanitize-mail-html';
 export type { SanitizeMailHtmlOptions } from './sanitize-mail-html';
 export {
+  mailHtmlAllowedTags,
+  mailHtmlAttributesByTag,
+  mailHtmlGlobalAttributes,
+} from './mail-html-policy';
+export {
   prepareMail,
   toMailDescriptor,
   toOpportunityDraftBody,

@@ -1,4 +1,9 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import {
+  mailHtmlAllowedTags,
+  mailHtmlAttributesByTag,
+  mailHtmlGlobalAttributes,
+} from './mail-html-policy';
 
 /** Options of the mail HTML policy (sync-and-mail.md §5.3). */
 export interface SanitizeMailHtmlOptions {
@@ -10,67 +15,8 @@ export interface SanitizeMailHtmlOptions {
   cidUrl?: (contentId: string) => string | undefined;
 }
 
-const ALLOWED_TAGS = [
-  'a',
-  'abbr',
-  'b',
-  'blockquote',
-  'br',
-  'caption',
-  'center',
-  'code',
-  'col',
-  'colgroup',
-  'dd',
-  'del',
-  'div',
-  'dl',
-  'dt',
-  'em',
-  'font',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'hr',
-  'i',
-  'img',
-  'ins',
-  'li',
-  'ol',
-  'p',
-  'pre',
-  'q',
-  's',
-  'small',
-  'span',
-  'strike',
-  'strong',
-  'sub',
-  'sup',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'u',
-  'ul',
-];
-const ATTRIBUTES_BY_TAG: Record<string, readonly string[]> = {
-  a: ['href', 'title', 'name'],
-  img: ['src', 'alt', 'title', 'width', 'height'],
-  td: ['colspan', 'rowspan', 'align', 'valign', 'width'],
-  th: ['colspan', 'rowspan', 'align', 'valign', 'width'],
-  table: ['border', 'cellpadding', 'cellspacing', 'width', 'align'],
-  font: ['color', 'face', 'size'],
-};
-const GLOBAL_ATTRIBUTES = ['style', 'dir', 'lang'];
 const ALL_ATTRIBUTES = [
-  ...new Set([...GLOBAL_ATTRIBUTES, ...Object.values(ATTRIBUTES_BY_TAG).flat()]),
+  ...new Set([...mailHtmlGlobalAttributes, ...Object.values(mailHtmlAttributesByTag).flat()]),
 ];
 const SAFE_STYLE_PROPERTY =
   /^(?:color|background-color|font(?:-[a-z]+)?|text-[a-z-]+|letter-spacing|line-height|margin(?:-[a-z]+)?|padding(?:-[a-z]+)?|border(?:-[a-z]+)*|(?:min-|max-)?(?:width|height)|vertical-align|white-space)$/;
@@ -121,7 +67,7 @@ export function sanitizeMailHtmlToString(
 }
 
 const mailPolicy: Config = {
-  ALLOWED_TAGS,
+  ALLOWED_TAGS: [...mailHtmlAllowedTags],
   ALLOWED_ATTR: ALL_ATTRIBUTES,
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
@@ -139,7 +85,10 @@ function createMailPurifier(options: SanitizeMailHtmlOptions): DOMPurify {
   purifier.addHook('uponSanitizeAttribute', (node, data) => {
     const tag = node.nodeName.toLowerCase();
     const name = data.attrName;
-    if (!GLOBAL_ATTRIBUTES.includes(name) && !(ATTRIBUTES_BY_TAG[tag] ?? []).includes(name)) {
+    if (
+      !mailHtmlGlobalAttributes.includes(name) &&
+      !(mailHtmlAttributesByTag[tag] ?? []).includes(name)
+    ) {
       data.keepAttr = false;
       return;
     }

@@ -1,4 +1,9 @@
 import sanitizeHtml from 'sanitize-html';
+import {
+  mailHtmlAllowedTags,
+  mailHtmlAttributesByTag,
+  mailHtmlGlobalAttributes,
+} from '@inbox-crm/shared/mail';
 
 /**
  * The one mail HTML policy (sync-and-mail.md §5.3), applied when chatter is stored. The console
@@ -10,57 +15,6 @@ export interface SanitizeMailHtmlOptions {
   /** Keep remote `http(s)` images (the user pressed "Show images"); default: blocked. */
   allowRemoteImages?: boolean;
 }
-
-const allowedTags = [
-  'a',
-  'abbr',
-  'b',
-  'blockquote',
-  'br',
-  'caption',
-  'center',
-  'code',
-  'col',
-  'colgroup',
-  'dd',
-  'del',
-  'div',
-  'dl',
-  'dt',
-  'em',
-  'font',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'hr',
-  'i',
-  'img',
-  'ins',
-  'li',
-  'ol',
-  'p',
-  'pre',
-  'q',
-  's',
-  'small',
-  'span',
-  'strike',
-  'strong',
-  'sub',
-  'sup',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'u',
-  'ul',
-];
 
 // Removed together with their content; any other unknown tag is unwrapped (its text kept).
 const droppedWithContent = [
@@ -79,8 +33,6 @@ const droppedWithContent = [
   'select',
   'option',
 ];
-
-const cellAttributes = ['colspan', 'rowspan', 'align', 'valign', 'width'];
 
 // A declaration value without `(`, `\` or `:` cannot carry url(), expression() or escapes.
 const safeCssValue = [/^[^(\\:]*$/];
@@ -143,17 +95,15 @@ function normalizeUrl(value: string): string {
 
 export function sanitizeMailHtml(html: string, options: SanitizeMailHtmlOptions = {}): string {
   return sanitizeHtml(html, {
-    allowedTags,
+    allowedTags: [...mailHtmlAllowedTags],
     nonTextTags: droppedWithContent,
     disallowedTagsMode: 'discard',
     allowedAttributes: {
-      a: ['href', 'title', 'name', 'target', 'rel'],
-      img: ['src', 'alt', 'title', 'width', 'height', 'data-blocked-src'],
-      td: cellAttributes,
-      th: cellAttributes,
-      table: ['border', 'cellpadding', 'cellspacing', 'width', 'align'],
-      font: ['color', 'face', 'size'],
-      '*': ['style', 'dir', 'lang'],
+      ...mailHtmlAttributesByTag,
+      // Written by the transforms below: links open outside, blocked images keep their source.
+      a: [...(mailHtmlAttributesByTag.a ?? []), 'target', 'rel'],
+      img: [...(mailHtmlAttributesByTag.img ?? []), 'data-blocked-src'],
+      '*': [...mailHtmlGlobalAttributes],
     },
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesByTag: { img: ['data', 'http', 'https'] },

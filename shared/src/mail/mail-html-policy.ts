@@ -1,0 +1,66 @@
+/**
+ * The one mail HTML policy (sync-and-mail.md §5.3): what survives of a mail's HTML, wherever it is
+ * sanitized — DOMPurify in the add-ins and the console, sanitize-html on the server.
+ */
+export const mailHtmlAllowedTags: readonly string[] = [
+  'a',
+  'abbr',
+  'b',
+  'blockquote',
+  'br',
+  'caption',
+  'center',
+  'code',
+  'col',
+  'colgroup',
+  'dd',
+  'del',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'font',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  'q',
+  's',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'u',
+  'ul',
+];
+
+/** Attributes allowed per tag, on top of {@link mailHtmlGlobalAttributes}. */
+export const mailHtmlAttributesByTag: Readonly<Record<string, readonly string[]>> = {
+  a: ['href', 'title', 'name'],
+  img: ['src', 'alt', 'title', 'width', 'height'],
+  td: ['colspan', 'rowspan', 'align', 'valign', 'width'],
+  th: ['colspan', 'rowspan', 'align', 'valign', 'width'],
+  table: ['border', 'cellpadding', 'cellspacing', 'width', 'align'],
+  font: ['color', 'face', 'size'],
+};
+
+export const mailHtmlGlobalAttributes: readonly string[] = ['style', 'dir', 'lang'];
