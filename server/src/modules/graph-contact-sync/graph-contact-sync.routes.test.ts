@@ -12,7 +12,10 @@ import { FakeEntraObo } from './__fakes__/fake-entra-obo';
 import { FakeGraph, type FakeMailbox } from './__fakes__/fake-graph';
 import { crmIdPropertyId } from './graph-contact';
 import { OutlookSyncAccountModel } from './graph-contact-sync.model';
-import { createGraphContactSyncModule } from './graph-contact-sync.routes';
+import { entraSettingsFrom } from '../auth/entra-settings';
+import { createGraphContactSyncModule, outlookSyncIntervalMs } from './graph-contact-sync.routes';
+import { OutlookContactSyncService } from './graph-contact-sync.service';
+import { MsalGraphTokenSource } from './graph-token-source';
 
 useTestDatabase();
 jest.setTimeout(60_000);
@@ -393,5 +396,29 @@ describe('Outlook contact sync through Microsoft Graph', () => {
         .map((contact) => contact.displayName)
         .sort(),
     ).toEqual(['Survivor One', 'Survivor Two']);
+  });
+
+  it('syncs enabled accounts in the background once their last run is older than the interval', async () => {
+    const { user, mailbox, folderId } = await enabledUser();
+    await createCrmContact(user, { name: 'Background Contact', email: 'background@example.com' });
+    const service = new OutlookContactSyncService({
+      tokenSource: new MsalGraphTokenSource(entraSettingsFrom(context.config)!),
+      graphBaseUrl: graph.baseUrl,
+    });
+    const first = await service.runDue(outlookSyncIntervalMs);
+    expect(first.ran).toBeGreaterThanOrEqual(1); // never run yet: due
+    expect(mailbox.contactsIn(folderId).map((contact) => contact.displayName)).toEqual([
+      'Background Contact',
+    ]);
+    const status = await context.request.get('/api/v1/outlook-sync/status').set(user.auth);
+    expect(status.body.lastSuccessAt).not.toBeNull();
+    // Just ran: not due again within the interval, due after it.
+    const soon = await service.runDue(outlookSyncIntervalMs);
+    expect(soon.ran).toBe(0);
+    const later = await service.runDue(
+      outlookSyncIntervalMs,
+      new Date(Date.now() + outlookSyncIntervalMs + 1000),
+    );
+    expect(later.ran).toBeGreaterThanOrEqual(1);
   });
 });

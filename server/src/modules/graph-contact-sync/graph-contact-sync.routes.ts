@@ -1,5 +1,6 @@
 import { outlookSyncConsentBodySchema, outlookSyncStatusSchema } from '@inbox-crm/shared/schemas';
-import type { AppModule } from '../app-module';
+import mongoose from 'mongoose';
+import type { AppDependencies, AppModule } from '../app-module';
 import { entraSettingsFrom } from '../auth/entra-settings';
 import {
   OutlookContactSyncService,
@@ -12,20 +13,44 @@ const tag = 'Outlook contact sync';
 /** Tests pass the fake Graph's URL; production uses Graph's and the Entra configuration. */
 export type GraphContactSyncModuleOptions = Partial<Omit<OutlookContactSyncOptions, 'logger'>>;
 
+/** How often enabled accounts sync in the background (the task pane can also run one now). */
+export const outlookSyncIntervalMs = 15 * 60_000;
+
 export function createGraphContactSyncModule(
   overrides: GraphContactSyncModuleOptions = {},
 ): AppModule {
+  let service: OutlookContactSyncService | undefined;
+  const serviceFor = ({ config, logger }: AppDependencies): OutlookContactSyncService => {
+    if (service) return service;
+    const entra = entraSettingsFrom(config);
+    const tokenSource =
+      'tokenSource' in overrides
+        ? overrides.tokenSource
+        : entra?.clientSecret
+          ? new MsalGraphTokenSource(entra)
+          : undefined;
+    service = new OutlookContactSyncService({ ...overrides, tokenSource, logger });
+    return service;
+  };
   return {
     name: 'graph-contact-sync',
-    registerRoutes(router, { config, logger }) {
-      const entra = entraSettingsFrom(config);
-      const tokenSource =
-        'tokenSource' in overrides
-          ? overrides.tokenSource
-          : entra?.clientSecret
-            ? new MsalGraphTokenSource(entra)
-            : undefined;
-      const service = new OutlookContactSyncService({ ...overrides, tokenSource, logger });
+    install(_app, dependencies) {
+      if (dependencies.config.NODE_ENV === 'test') return;
+      const { logger } = dependencies;
+      const background = serviceFor(dependencies);
+      const timer = setInterval(() => {
+        if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+        background.runDue(outlookSyncIntervalMs).then(
+          ({ ran, failed }) => {
+            if (ran > 0) logger.info({ ran, failed }, 'outlook contact sync pass');
+          },
+          (error: unknown) => logger.error({ err: error }, 'outlook contact sync pass failed'),
+        );
+      }, 60_000);
+      timer.unref();
+    },
+    registerRoutes(router, dependencies) {
+      const service = serviceFor(dependencies);
       const statusResponse = { description: 'Sync status', schema: outlookSyncStatusSchema };
       const errors = {
         409: { description: 'Not enabled, or consent needed again (`details.reason`)' },

@@ -10,7 +10,9 @@ import { Types } from 'mongoose';
 import { AppError } from '../../errors/app-error';
 import type { Actor } from '../../http/actor';
 import type { Logger } from '../../logger';
+import { buildActor } from '../auth/actor-factory';
 import { applyClientChanges, readContactFeed } from '../contact-sync/contact-sync.service';
+import { UserModel } from '../users/user.model';
 import { GraphClient, GraphError } from './graph-client';
 import { GraphContactHost, MongoKeyValueStorage } from './graph-contact-host';
 import {
@@ -85,6 +87,33 @@ export class OutlookContactSyncService {
     const next = this.#runOnce(actor).finally(() => this.#running.delete(actor.userId));
     this.#running.set(actor.userId, next);
     return next;
+  }
+
+  /**
+   * Background pass: every enabled account whose last run is older than `intervalMs`, one after
+   * the other (failures are recorded on the account and do not stop the pass). Returns how many ran.
+   */
+  async runDue(intervalMs: number, now = new Date()): Promise<{ ran: number; failed: number }> {
+    if (!this.options.tokenSource) return { ran: 0, failed: 0 };
+    const due = await OutlookSyncAccountModel.find({
+      enabled: true,
+      $or: [{ lastRunAt: null }, { lastRunAt: { $lte: new Date(now.getTime() - intervalMs) } }],
+    })
+      .select({ userId: 1 })
+      .lean();
+    let ran = 0;
+    let failed = 0;
+    for (const { userId } of due) {
+      const user = await UserModel.findById(userId).lean();
+      if (!user?.active) continue; // a deactivated user's book is left alone
+      ran += 1;
+      try {
+        await this.run(await buildActor(user, 'entra'));
+      } catch {
+        failed += 1; // recorded as the account's lastError by the run
+      }
+    }
+    return { ran, failed };
   }
 
   async #runOnce(actor: Actor): Promise<OutlookSyncStatus> {
