@@ -1,4 +1,4 @@
-import { createApiClient } from '@inbox-crm/shared/api';
+import { createApiClient, type ResponseValidator } from '@inbox-crm/shared/api';
 import type { MailActionsDependencies } from '@inbox-crm/shared/mail';
 import type { CrmGateway, OutlookContactSyncStatus } from './crm-gateway';
 
@@ -12,6 +12,37 @@ export interface ApiCrmGatewayOptions {
 // The MIME parser and the draft builder are needed once the user acts on a mail, not for the
 // first render: loaded then (outlook.md §8, 80 KB budget).
 const loadMailActions = () => import('./mail-actions');
+
+/**
+ * `GET /outlook-sync/status` (schema: `outlookSyncStatusSchema` in shared) checked by hand: the
+ * pane keeps zod out of its first load (80 KB budget).
+ */
+const outlookSyncStatusValidator: ResponseValidator = {
+  safeParse(data: unknown) {
+    const status = data as { available?: unknown; enabled?: unknown } | null;
+    return status && typeof status.enabled === 'boolean' && typeof status.available === 'boolean'
+      ? { success: true, data }
+      : {
+          success: false,
+          error: { issues: [{ path: ['enabled'], message: 'expected a boolean' }] },
+        };
+  },
+};
+
+function toOutlookSyncStatus(answer: unknown): OutlookContactSyncStatus | null {
+  const status = answer as {
+    available: boolean;
+    enabled: boolean;
+    lastSuccessAt?: string | null;
+    lastError?: { message?: string } | null;
+  };
+  if (!status.available) return null;
+  return {
+    enabled: status.enabled,
+    lastSyncAt: status.lastSuccessAt ?? null,
+    lastError: status.lastError?.message ?? null,
+  };
+}
 
 /** Shared's API client and mail use cases, wired for Outlook. */
 export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
@@ -96,8 +127,12 @@ export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
     },
 
     outlookContactSyncStatus: async (): Promise<OutlookContactSyncStatus | null> => {
-      // The server's Graph contact sync publishes no status endpoint yet (reported as a gap).
-      return null;
+      const answer = await api.request({
+        method: 'GET',
+        path: '/outlook-sync/status',
+        response: outlookSyncStatusValidator,
+      });
+      return toOutlookSyncStatus(answer);
     },
 
     recordUrl: (resModel, resId) =>

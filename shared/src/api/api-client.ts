@@ -117,7 +117,12 @@ interface CallSpec {
   signal?: AbortSignal;
 }
 
-export interface GenericRequest<Schema extends z.ZodType> {
+/** What a generic request answers: the schema's output, or `unknown` for a bare validator. */
+export type ResponseOf<Schema extends ResponseValidator> = Schema extends z.ZodType
+  ? z.output<Schema>
+  : unknown;
+
+export interface GenericRequest<Schema extends ResponseValidator> {
   method: CallSpec['method'];
   /** Below `/api/v1`, e.g. `/teams/42`. */
   path: string;
@@ -270,8 +275,12 @@ export function createApiClient(options: ApiClientOptions) {
      * Any API route, typed by its response schema: the console's resource pages use this with the
      * same schemas the server validates with. Only GET is retried unless `idempotent` says so.
      */
-    request: <Schema extends z.ZodType>(spec: GenericRequest<Schema>): Promise<z.output<Schema>> =>
-      call<z.output<Schema>>({
+    // A zod schema types the answer; a bundle that must stay free of zod (the Outlook pane)
+    // passes a small hand-written validator and narrows the `unknown` itself.
+    request: <Schema extends ResponseValidator>(
+      spec: GenericRequest<Schema>,
+    ): Promise<ResponseOf<Schema>> =>
+      call<ResponseOf<Schema>>({
         method: spec.method,
         path: `/api/v1${spec.path}`,
         query: spec.query,
