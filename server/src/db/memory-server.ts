@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -34,6 +35,36 @@ function downloadExpected(): boolean {
 }
 
 /**
+ * Whether the mongod download host resolves within a few seconds. Without it the library's own
+ * attempt fails after printing a stack trace at every start of an offline machine.
+ */
+export async function downloadHostResolves(timeoutMs = 3000): Promise<boolean> {
+  const source =
+    process.env.MONGOMS_DOWNLOAD_URL ??
+    process.env.MONGOMS_DOWNLOAD_MIRROR ??
+    'https://fastdl.mongodb.org';
+  let host: string;
+  try {
+    host = new URL(source).hostname;
+  } catch {
+    return true; // Not a URL we understand: let the library decide and report.
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('DNS lookup timed out')), timeoutMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([lookup(host), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Starts a one-member mongodb-memory-server replica set with a persistent dbPath, but only when a
  * mongod binary can be had quickly: MONGOMS_SYSTEM_BINARY, a binary DryMongoBinary finds without
  * network access, or (on a user's machine) one bounded download attempt. Resolves undefined —
@@ -48,6 +79,10 @@ export async function startMemoryServer(
   const allowDownload = options.allowDownload ?? downloadExpected();
   if (!systemBinary && !located && !allowDownload) {
     options.logger.debug({ version }, 'no mongod binary available for mongodb-memory-server');
+    return undefined;
+  }
+  if (!systemBinary && !located && !(await downloadHostResolves())) {
+    options.logger.info('no mongod binary here and its download host cannot be reached');
     return undefined;
   }
   // One download attempt instead of three with exponential backoff.
