@@ -13,7 +13,8 @@ import {
 } from '@inbox-crm/shared/schemas';
 import { useConsole, useTranslate } from './context';
 import { errorsFromApi, validateForm, type FieldErrors } from './forms';
-import { Button, FormStatus, formatDateTime, useAsync } from './ui';
+import { followLink } from './router';
+import { Button, FormStatus, Page, formatDateTime, useAsync, type AsyncState } from './ui';
 
 /** The REST collections of the records the console shows a chatter for. */
 export type ChatterPath = '/leads' | '/partners';
@@ -38,6 +39,38 @@ export function RecordNotFound() {
       {t('record.notFound')}
     </p>
   );
+}
+
+/**
+ * What a record page shows until its record is there: "not found or not visible" (404), the load
+ * error, or the loading line. `undefined` once the record can be drawn.
+ */
+export function recordPageFallback(
+  state: AsyncState<unknown | null>,
+  title: string,
+  t: ReturnType<typeof useTranslate>,
+) {
+  if (state.data === null) {
+    return (
+      <Page title={title}>
+        <RecordNotFound />
+        <p>
+          <a href="/pipeline" onClick={followLink}>
+            {t('record.backToPipeline')}
+          </a>
+        </p>
+      </Page>
+    );
+  }
+  if (!state.data) {
+    return (
+      <Page title={title}>
+        <FormStatus errors={state.error} />
+        {state.loading ? <p>{t('common.loading')}</p> : null}
+      </Page>
+    );
+  }
+  return undefined;
 }
 
 /** A note typed as plain text, as the HTML the chatter stores (escaped, line breaks kept). */

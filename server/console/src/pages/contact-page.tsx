@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { leadListResponseSchema, partnerSchema, type Partner } from '@inbox-crm/shared/schemas';
-import { ActivityList, Chatter, RecordNotFound, loadVisible } from '../chatter';
+import { ActivityList, Chatter, loadVisible, recordPageFallback } from '../chatter';
 import { useConsole, useTranslate } from '../context';
 import { followLink } from '../router';
 import { FormStatus, Page, formatMoney, useAsync } from '../ui';
@@ -21,26 +21,8 @@ export function ContactPage(props: { partnerId: string }) {
       ),
     [api, props.partnerId],
   );
-  if (partner.data === null) {
-    return (
-      <Page title={t('lead.customer')}>
-        <RecordNotFound />
-        <p>
-          <a href="/pipeline" onClick={followLink}>
-            {t('record.backToPipeline')}
-          </a>
-        </p>
-      </Page>
-    );
-  }
-  if (!partner.data) {
-    return (
-      <Page title={t('lead.customer')}>
-        <FormStatus errors={partner.error} />
-        {partner.loading ? <p>{t('common.loading')}</p> : null}
-      </Page>
-    );
-  }
+  const fallback = recordPageFallback(partner, t('lead.customer'), t);
+  if (fallback || !partner.data) return fallback;
   return <ContactRecord partner={partner.data} />;
 }
 

@@ -8,7 +8,7 @@ import {
   tagListResponseSchema,
   type Lead,
 } from '@inbox-crm/shared/schemas';
-import { ActivityList, AttachmentList, Chatter, RecordNotFound, loadVisible } from '../chatter';
+import { ActivityList, AttachmentList, Chatter, loadVisible, recordPageFallback } from '../chatter';
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, type FieldErrors } from '../forms';
 import { loadStagesOfTeam, loadTeams, loadUsersIfAllowed } from '../resources';
@@ -42,26 +42,8 @@ export function LeadPage(props: { leadId: string }) {
       ),
     [api, props.leadId],
   );
-  if (lead.data === null) {
-    return (
-      <Page title={t('lead.kind.opportunity')}>
-        <RecordNotFound />
-        <p>
-          <a href="/pipeline" onClick={followLink}>
-            {t('record.backToPipeline')}
-          </a>
-        </p>
-      </Page>
-    );
-  }
-  if (!lead.data) {
-    return (
-      <Page title={t('lead.kind.opportunity')}>
-        <FormStatus errors={lead.error} />
-        {lead.loading ? <p>{t('common.loading')}</p> : null}
-      </Page>
-    );
-  }
+  const fallback = recordPageFallback(lead, t('lead.kind.opportunity'), t);
+  if (fallback || !lead.data) return fallback;
   return <LeadRecord lead={lead.data} reload={lead.reload} />;
 }
 
