@@ -1,4 +1,9 @@
-import { ContactSyncEngine, MemoryContactHost, sameContact } from '@inbox-crm/shared/contacts';
+import {
+  ContactSyncEngine,
+  emptySyncContact,
+  MemoryContactHost,
+  sameContact,
+} from '@inbox-crm/shared/contacts';
 import { MemoryKeyValueStorage } from '@inbox-crm/shared/offline';
 import type { SyncContact } from '@inbox-crm/shared/schemas';
 import { useTestDatabase } from '../../server/src/db/test-database';
@@ -18,27 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const contact = (name: string, email: string, extra: Partial<SyncContact> = {}): SyncContact => ({
-  name,
-  isCompany: false,
-  companyName: null,
-  companyId: null,
-  jobPosition: null,
-  email,
-  emails: [],
-  phone: null,
-  mobile: null,
-  street: null,
-  street2: null,
-  zip: null,
-  city: null,
-  stateCode: null,
-  countryCode: null,
-  website: null,
-  lang: null,
-  notes: null,
-  ...extra,
-});
+const contact = (name: string, email: string, extra: Partial<SyncContact> = {}): SyncContact =>
+  emptySyncContact(name, { email, ...extra });
 
 describe('contact sync through the core and the real server', () => {
   it('syncs both ways, merges, reports conflicts and converges', async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ApiError, type ApiClient } from '@inbox-crm/shared/api';
 import {
   ContactSyncEngine,
+  emptySyncContact,
   MemoryContactHost,
   sameContact,
   type ContactSyncTransport,
@@ -111,26 +112,7 @@ interface ClientEdit {
   at: number;
 }
 
-const blank = (name: string, email: string): SyncContact => ({
-  name,
-  isCompany: false,
-  companyName: null,
-  companyId: null,
-  jobPosition: null,
-  email,
-  emails: [],
-  phone: null,
-  mobile: null,
-  street: null,
-  street2: null,
-  zip: null,
-  city: null,
-  stateCode: null,
-  countryCode: null,
-  website: null,
-  lang: null,
-  notes: null,
-});
+const blank = (name: string, email: string): SyncContact => emptySyncContact(name, { email });
 
 async function runScenario(operations: Operation[]): Promise<void> {
   const user = await stack.context.createUser();

@@ -2,7 +2,8 @@ import { MemoryKeyValueStorage } from '../offline/key-value-storage';
 import type { SyncContact } from '../schemas/contact-sync.schemas';
 import { ContactSyncEngine, sameContact, type SyncProgress } from './contact-sync-engine';
 import { MemoryContactHost } from './memory-contact-host';
-import { emptyContact, MemoryContactSyncServer } from './memory-contact-sync-server.test-support';
+import { MemoryContactSyncServer } from './memory-contact-sync-server.test-support';
+import { emptySyncContact } from './sync-contact-mapping';
 
 function setup(options: { pageSize?: number; batchSize?: number } = {}) {
   const server = new MemoryContactSyncServer();
@@ -45,7 +46,7 @@ describe('ContactSyncEngine', () => {
   it('first sync brings the CRM contacts into an empty book, in pages, with progress', async () => {
     const { server, host, makeEngine, progress } = setup({ pageSize: 2 });
     for (let index = 0; index < 5; index += 1)
-      server.serverCreate(emptyContact(`Contact ${index}`, { email: `c${index}@x.example` }));
+      server.serverCreate(emptySyncContact(`Contact ${index}`, { email: `c${index}@x.example` }));
     const summary = await makeEngine().sync();
     expect(summary).toMatchObject({ hostCreated: 5, pushed: 0 });
     expectConverged(server, host);
@@ -56,7 +57,7 @@ describe('ContactSyncEngine', () => {
     const { server, host, makeEngine } = setup();
     const engine = makeEngine();
     await engine.sync();
-    host.userCreate(emptyContact('Margaret Lindqvist', { email: 'margaret@bluefin.example' }));
+    host.userCreate(emptySyncContact('Margaret Lindqvist', { email: 'margaret@bluefin.example' }));
     await flushEvents();
     expect((await engine.sync()).pushed).toBe(1);
     expect(server.live()).toHaveLength(1);
@@ -70,7 +71,9 @@ describe('ContactSyncEngine', () => {
 
   it('merges edits of different fields on both sides', async () => {
     const { server, host, makeEngine } = setup();
-    const id = server.serverCreate(emptyContact('Thomas Reyes', { email: 't@bluefin.example' }));
+    const id = server.serverCreate(
+      emptySyncContact('Thomas Reyes', { email: 't@bluefin.example' }),
+    );
     const engine = makeEngine();
     await engine.sync();
     const localId = host.contacts()[0]!.localId;
@@ -88,7 +91,7 @@ describe('ContactSyncEngine', () => {
 
   it('keeps the server value on a true conflict and reports the client value', async () => {
     const { server, host, makeEngine } = setup();
-    const id = server.serverCreate(emptyContact('Priya Nair', { email: 'p@bluefin.example' }));
+    const id = server.serverCreate(emptySyncContact('Priya Nair', { email: 'p@bluefin.example' }));
     const engine = makeEngine();
     await engine.sync();
     host.userUpdate(host.contacts()[0]!.localId, { jobPosition: 'Procurement Manager' });
@@ -112,7 +115,7 @@ describe('ContactSyncEngine', () => {
     const engine = makeEngine();
     await engine.sync();
     const localId = host.userCreate(
-      emptyContact('Helen Achterberg', { email: 'helen@meridian.example' }),
+      emptySyncContact('Helen Achterberg', { email: 'helen@meridian.example' }),
     );
     await flushEvents();
     server.dropNextPushResponse = true;
@@ -128,12 +131,12 @@ describe('ContactSyncEngine', () => {
   it('resumes after a restart from its stored state and finds edits made while it was off', async () => {
     const { server, host, storage, makeEngine } = setup();
     const first = makeEngine();
-    server.serverCreate(emptyContact('Greta Halvorsen', { email: 'greta@fjordline.example' }));
+    server.serverCreate(emptySyncContact('Greta Halvorsen', { email: 'greta@fjordline.example' }));
     await first.sync();
     first.stop();
     const localId = host.contacts()[0]!.localId;
     host.userUpdate(localId, { notes: 'Lockers before 4 January' }); // no engine listening
-    host.userCreate(emptyContact('Oliver Brandt', { email: 'oliver@northgate.example' }));
+    host.userCreate(emptySyncContact('Oliver Brandt', { email: 'oliver@northgate.example' }));
     const restarted = makeEngine(host, storage);
     await restarted.sync();
     expect(server.live()).toHaveLength(2);
@@ -146,7 +149,7 @@ describe('ContactSyncEngine', () => {
   it('resumes a first sync interrupted by a crash without duplicating contacts', async () => {
     const { server, host, storage, makeEngine } = setup({ pageSize: 3 });
     for (let index = 0; index < 10; index += 1)
-      server.serverCreate(emptyContact(`C${index}`, { email: `c${index}@x.example` }));
+      server.serverCreate(emptySyncContact(`C${index}`, { email: `c${index}@x.example` }));
     const crashing = new MemoryContactHost();
     let creates = 0;
     const originalCreate = crashing.create.bind(crashing);
@@ -163,8 +166,8 @@ describe('ContactSyncEngine', () => {
 
   it('resyncs in full on 410 without duplicates, and drops contacts the CRM deleted', async () => {
     const { server, host, makeEngine } = setup();
-    const keep = server.serverCreate(emptyContact('Keep', { email: 'keep@x.example' }));
-    const gone = server.serverCreate(emptyContact('Gone', { email: 'gone@x.example' }));
+    const keep = server.serverCreate(emptySyncContact('Keep', { email: 'keep@x.example' }));
+    const gone = server.serverCreate(emptySyncContact('Gone', { email: 'gone@x.example' }));
     const engine = makeEngine();
     await engine.sync();
     server.serverDelete(gone);
@@ -180,13 +183,13 @@ describe('ContactSyncEngine', () => {
   it('links an existing address book by e-mail on a first sync instead of uploading it', async () => {
     const { server, host, makeEngine } = setup();
     server.serverCreate(
-      emptyContact('Margaret Lindqvist', {
+      emptySyncContact('Margaret Lindqvist', {
         email: 'Margaret@Bluefin.example',
         phone: '+31 10 555 0142',
       }),
     );
-    host.userCreate(emptyContact('M. Lindqvist', { email: 'margaret@bluefin.example' }));
-    host.userCreate(emptyContact('New Person', { email: 'new@x.example' }));
+    host.userCreate(emptySyncContact('M. Lindqvist', { email: 'margaret@bluefin.example' }));
+    host.userCreate(emptySyncContact('New Person', { email: 'new@x.example' }));
     await makeEngine().sync();
     expect(server.live()).toHaveLength(2);
     expect(host.size()).toBe(2);
@@ -195,9 +198,9 @@ describe('ContactSyncEngine', () => {
 
   it('sends local deletes, applies server deletes, and keeps a contact deleted against a newer edit', async () => {
     const { server, host, makeEngine } = setup();
-    const a = server.serverCreate(emptyContact('A', { email: 'a@x.example' }));
-    const b = server.serverCreate(emptyContact('B', { email: 'b@x.example' }));
-    const c = server.serverCreate(emptyContact('C', { email: 'c@x.example' }));
+    const a = server.serverCreate(emptySyncContact('A', { email: 'a@x.example' }));
+    const b = server.serverCreate(emptySyncContact('B', { email: 'b@x.example' }));
+    const c = server.serverCreate(emptySyncContact('C', { email: 'c@x.example' }));
     const engine = makeEngine();
     await engine.sync();
     const local = (crmId: string) =>
@@ -219,7 +222,7 @@ describe('ContactSyncEngine', () => {
     const { server, host, makeEngine } = setup();
     const engine = makeEngine();
     await engine.sync();
-    const localId = host.userCreate(emptyContact('', { email: 'nameless@x.example' }));
+    const localId = host.userCreate(emptySyncContact('', { email: 'nameless@x.example' }));
     await flushEvents();
     expect((await engine.sync()).rejected).toEqual([
       expect.objectContaining({ localId, message: 'name: is required' }),
@@ -236,7 +239,7 @@ describe('ContactSyncEngine', () => {
     const engine = makeEngine();
     await engine.sync();
     for (let index = 0; index < 7; index += 1)
-      host.userCreate(emptyContact(`P${index}`, { email: `p${index}@x.example` }));
+      host.userCreate(emptySyncContact(`P${index}`, { email: `p${index}@x.example` }));
     await flushEvents();
     const pushesBefore = server.requests.push;
     await engine.sync();

@@ -8,7 +8,11 @@ export type {
 export { parseVCards, serializeVCard, serializeVCards } from './vcard-codec';
 export type { VCardParseResult, VCardParseError } from './vcard-codec';
 export { convertVCard21To30 } from './vcard-21-prepass';
-export { vcardToSyncContact, applySyncContactToVCard } from './sync-contact-mapping';
+export {
+  emptySyncContact,
+  vcardToSyncContact,
+  applySyncContactToVCard,
+} from './sync-contact-mapping';
 export type { ContactHostAdapter, HostContact } from './contact-host-adapter';
 export { ContactSyncEngine, sameContact } from './contact-sync-engine';
 export type {

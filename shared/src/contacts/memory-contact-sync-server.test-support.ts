@@ -11,6 +11,7 @@ import type {
   SyncFieldValue,
 } from '../schemas/contact-sync.schemas';
 import type { ContactSyncTransport } from './contact-sync-engine';
+import { emptySyncContact } from './sync-contact-mapping';
 
 const FIELDS = [
   'name',
@@ -36,30 +37,6 @@ interface StoredContact {
   version: number;
   contact: SyncContact;
   deleted: boolean;
-}
-
-export function emptyContact(name: string, extra: Partial<SyncContact> = {}): SyncContact {
-  return {
-    name,
-    isCompany: false,
-    companyName: null,
-    companyId: null,
-    jobPosition: null,
-    email: null,
-    emails: [],
-    phone: null,
-    mobile: null,
-    street: null,
-    street2: null,
-    zip: null,
-    city: null,
-    stateCode: null,
-    countryCode: null,
-    website: null,
-    lang: null,
-    notes: null,
-    ...extra,
-  };
 }
 
 /**
@@ -173,7 +150,7 @@ export class MemoryContactSyncServer implements ContactSyncTransport {
   #apply(body: ContactSyncPushBody, change: ContactSyncClientChange): ContactSyncResult {
     const base = { changeId: change.changeId, localRef: change.localRef };
     if (change.op === 'create') {
-      const contact = emptyContact('');
+      const contact = emptySyncContact('');
       for (const [field, fieldChange] of Object.entries(change.fields ?? {})) {
         (contact as Record<string, unknown>)[field] = fieldChange!.value;
       }

@@ -8,6 +8,31 @@ const preferredFirst = <Value extends { pref?: number }>(values: readonly Value[
   [...values].sort((left, right) => (left.pref ?? 100) - (right.pref ?? 100));
 const orNull = (value: string | undefined) => (value && value.trim() ? value.trim() : null);
 
+/** A contact with every synced field empty, `extra` on top (new contacts, tests). */
+export function emptySyncContact(name: string, extra: Partial<SyncContact> = {}): SyncContact {
+  return {
+    name,
+    isCompany: false,
+    companyName: null,
+    companyId: null,
+    jobPosition: null,
+    email: null,
+    emails: [],
+    phone: null,
+    mobile: null,
+    street: null,
+    street2: null,
+    zip: null,
+    city: null,
+    stateCode: null,
+    countryCode: null,
+    website: null,
+    lang: null,
+    notes: null,
+    ...extra,
+  };
+}
+
 /** The CRM's view of a vCard contact (the partner fields that sync). */
 export function vcardToSyncContact(card: VCardContact): SyncContact {
   const emails = preferredFirst(card.emails)
