@@ -41,7 +41,24 @@ export const configSchema = z.object({
   ENTRA_ALLOWED_TENANTS: optionalString,
   /** What happens on the first Entra sign-in of an unknown user. */
   ENTRA_NEW_USERS: z.enum(['create', 'reject']).default('create'),
+  /**
+   * Microsoft Graph's API root for the Outlook contact sync (default Graph v1.0). Carries users'
+   * Graph tokens, so https only; http is accepted on loopback (tests, local fakes).
+   */
+  GRAPH_BASE_URL: optionalString.pipe(
+    z
+      .url()
+      .refine(isHttpsOrLoopbackHttp, 'must be https (http only on 127.0.0.1/localhost)')
+      .default('https://graph.microsoft.com/v1.0'),
+  ),
 });
+
+function isHttpsOrLoopbackHttp(value: string): boolean {
+  if (!URL.canParse(value)) return true; // z.url() reports it
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
 
 export type AppConfig = z.infer<typeof configSchema> & { repositoryRoot: string };
 

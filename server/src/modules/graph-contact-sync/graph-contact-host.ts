@@ -150,7 +150,7 @@ export class GraphContactHost implements ContactHostAdapter {
         $set: { json: JSON.stringify(stored), changeKey: contact.changeKey ?? null, crmId },
         $setOnInsert: { seenRound: Date.now() },
       },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     return hostContactFrom(record!);
   }

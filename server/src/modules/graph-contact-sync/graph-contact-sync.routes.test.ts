@@ -1,4 +1,5 @@
 import type { OutlookSyncStatus } from '@inbox-crm/shared/schemas';
+import { loadConfig } from '../../config';
 import { useTestDatabase } from '../../db/test-database';
 import {
   createTestContext,
@@ -45,9 +46,11 @@ beforeAll(async () => {
       ENTRA_CLIENT_ID: clientId,
       ENTRA_CLIENT_SECRET: clientSecret,
       ENTRA_AUTHORITY_URL: entra.url,
+      // Through the configuration, as in production (no module override of the Graph URL).
+      GRAPH_BASE_URL: graph.baseUrl,
     },
     // Small delta pages: every sync below pages through nextLinks.
-    modules: withFakeGraph({ graphBaseUrl: graph.baseUrl, deltaPageSize: 2 }),
+    modules: withFakeGraph({ deltaPageSize: 2 }),
   });
   unconfigured = createTestContext({ modules: withFakeGraph({ graphBaseUrl: graph.baseUrl }) });
 });
@@ -123,6 +126,15 @@ describe('Outlook contact sync through Microsoft Graph', () => {
       .send({ accessToken: 'some-entra-access-token' });
     expect(consent.status).toBe(503);
     expect(consent.body.error.details.reason).toBe('entra_not_configured');
+  });
+
+  it('takes Graph from GRAPH_BASE_URL, which must be https (http only on loopback)', () => {
+    expect(context.config.GRAPH_BASE_URL).toBe(graph.baseUrl);
+    expect(loadConfig({}).GRAPH_BASE_URL).toBe('https://graph.microsoft.com/v1.0');
+    expect(() => loadConfig({ GRAPH_BASE_URL: 'http://graph.example.net/v1.0' })).toThrow(
+      /GRAPH_BASE_URL: must be https/,
+    );
+    expect(() => loadConfig({ GRAPH_BASE_URL: 'graph' })).toThrow(/GRAPH_BASE_URL: Invalid URL/);
   });
 
   it('refuses to run before consent (409) and a consent without a token (400)', async () => {

@@ -10,7 +10,7 @@ import { MsalGraphTokenSource } from './graph-token-source';
 
 const tag = 'Outlook contact sync';
 
-/** Tests pass the fake Graph's URL; production uses Graph's and the Entra configuration. */
+/** Tests may pass the fake Graph's URL; otherwise GRAPH_BASE_URL and the Entra configuration. */
 export type GraphContactSyncModuleOptions = Partial<Omit<OutlookContactSyncOptions, 'logger'>>;
 
 /** How often enabled accounts sync in the background (the task pane can also run one now). */
@@ -29,7 +29,12 @@ export function createGraphContactSyncModule(
         : entra?.clientSecret
           ? new MsalGraphTokenSource(entra)
           : undefined;
-    service = new OutlookContactSyncService({ ...overrides, tokenSource, logger });
+    service = new OutlookContactSyncService({
+      ...overrides,
+      graphBaseUrl: overrides.graphBaseUrl ?? config.GRAPH_BASE_URL,
+      tokenSource,
+      logger,
+    });
     return service;
   };
   return {

@@ -65,7 +65,7 @@ export class OutlookContactSyncService {
     const updated = await OutlookSyncAccountModel.findOneAndUpdate(
       { userId: userKey(actor) },
       { $set: { enabled: true, consentedAt: new Date(), folderId } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     return this.#statusFrom(actor.userId, updated);
   }
@@ -75,7 +75,7 @@ export class OutlookContactSyncService {
     const updated = await OutlookSyncAccountModel.findOneAndUpdate(
       { userId: userKey(actor) },
       { $set: { enabled: false, tokenCache: null } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     return this.#statusFrom(actor.userId, updated);
   }
@@ -135,7 +135,7 @@ export class OutlookContactSyncService {
         {
           $set: { lastSuccessAt: new Date(), lastError: null, lastSummary: summary, contactCount },
         },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean();
       return this.#statusFrom(actor.userId, updated);
     } catch (error) {
