@@ -227,3 +227,88 @@ describe('createApiClient without response schemas (small bundles)', () => {
     await expect(light.me()).rejects.toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 });
+
+describe('contact sync conflicts', () => {
+  const conflict = {
+    id: '65f000000000000000000001',
+    contactId: '65f000000000000000000002',
+    kind: 'field',
+    path: 'jobPosition',
+    base: 'Procurement Manager',
+    server: 'Head of Procurement',
+    client: 'Purchasing Lead',
+    changeId: 'change-0001',
+    source: { clientId: 'tb-laptop', host: 'thunderbird', device: "Sofia's laptop" },
+    detectedAt: '2026-11-29T10:00:00.000Z',
+  };
+
+  it('lists open conflicts with the paging and contact filter in the query', async () => {
+    const page = {
+      items: [{ ...conflict, contactName: 'Margaret Lindqvist', canResolve: true }],
+      total: 1,
+      limit: 20,
+      offset: 0,
+    };
+    handler = (_request, _body, response) => json(response, 200, page);
+    await expect(
+      client().listContactConflicts({ limit: 20, contactId: conflict.contactId }),
+    ).resolves.toEqual(page);
+    expect(seen[0]!.method).toBe('GET');
+    expect(seen[0]!.url).toBe(`/api/v1/sync/conflicts?limit=20&contactId=${conflict.contactId}`);
+    await client().listContactConflicts();
+    expect(seen[1]!.url).toBe('/api/v1/sync/conflicts');
+  });
+
+  it('refuses a conflict list that does not match the schema', async () => {
+    handler = (_request, _body, response) =>
+      json(response, 200, { items: [conflict], total: 1, limit: 50, offset: 0 });
+    await expect(client().listContactConflicts()).rejects.toMatchObject({
+      code: 'invalid_response',
+    });
+  });
+
+  it('posts the resolution and returns the resolved conflict with the stored contact', async () => {
+    const answer = {
+      conflict: {
+        ...conflict,
+        resolvedAt: '2026-11-29T10:05:00.000Z',
+        resolution: 'use-device',
+        resolvedBy: '65f000000000000000000003',
+      },
+      version: 42,
+      deleted: true,
+    };
+    handler = (_request, _body, response) => json(response, 200, answer);
+    await expect(client().resolveContactConflict(conflict.id, 'use-device')).resolves.toEqual(
+      answer,
+    );
+    expect(seen[0]!.method).toBe('POST');
+    expect(seen[0]!.url).toBe(`/api/v1/sync/conflicts/${conflict.id}/resolve`);
+    expect(JSON.parse(seen[0]!.body.toString('utf8'))).toEqual({ resolution: 'use-device' });
+  });
+
+  it('does not resend a resolve, and hands over the stored resolution of a 409', async () => {
+    handler = (_request, _body, response) =>
+      json(response, 503, { error: { code: 'unavailable', message: 'busy' } });
+    await expect(client().resolveContactConflict(conflict.id, 'keep-crm')).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(seen).toHaveLength(1);
+
+    const details = {
+      resolution: 'keep-crm',
+      resolvedAt: '2026-11-29T10:05:00.000Z',
+      resolvedBy: '65f000000000000000000003',
+    };
+    handler = (_request, _body, response) =>
+      json(response, 409, {
+        error: { code: 'conflict', message: 'This conflict is already resolved', details },
+      });
+    const error = (await client()
+      .resolveContactConflict(conflict.id, 'use-device')
+      .catch((caught: unknown) => caught)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 409, code: 'conflict', details });
+    expect(seen).toHaveLength(2);
+  });
+});

@@ -2,6 +2,10 @@ import type { z } from 'zod';
 import type { Me } from '../schemas/auth.schemas';
 import type { FieldIssue } from '../schemas/common.schemas';
 import type {
+  ContactConflictListQuery,
+  ContactConflictPage,
+  ContactConflictResolution,
+  ContactConflictResolveResponse,
   ContactSyncFeedQuery,
   ContactSyncFeedResponse,
   ContactSyncPushBody,
@@ -40,6 +44,7 @@ export const apiPaths = {
   leads: '/api/v1/leads',
   partners: '/api/v1/partners',
   syncContacts: '/api/v1/sync/contacts',
+  syncConflicts: '/api/v1/sync/conflicts',
 } as const;
 
 export interface ApiClientOptions {
@@ -102,7 +107,9 @@ export type ApiOperation =
   | 'searchLeads'
   | 'searchPartners'
   | 'pullContacts'
-  | 'pushContacts';
+  | 'pushContacts'
+  | 'listContactConflicts'
+  | 'resolveContactConflict';
 
 interface CallSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -418,6 +425,43 @@ export function createApiClient(options: ApiClientOptions) {
         json: body,
         idempotent: true,
         response: validator('pushContacts'),
+        signal: request?.signal,
+      }),
+
+    /** Open sync conflicts on contacts the user may read, newest first (`contactId`: of one). */
+    listContactConflicts: (
+      query: ContactConflictListQuery = {},
+      request?: RequestOptions,
+    ): Promise<ContactConflictPage> =>
+      call({
+        method: 'GET',
+        path: apiPaths.syncConflicts,
+        query: {
+          limit: query.limit as number | undefined,
+          offset: query.offset as number | undefined,
+          contactId: query.contactId,
+        },
+        idempotent: true,
+        response: validator('listContactConflicts'),
+        signal: request?.signal,
+      }),
+
+    /**
+     * Keep the CRM value or apply the address book's. Not resent automatically: a second resolve
+     * answers 409 (`code: 'conflict'`) whose `details` carry the stored `resolution`, `resolvedAt`
+     * and `resolvedBy`, so a caller whose answer was lost can tell its own resolve.
+     */
+    resolveContactConflict: (
+      conflictId: string,
+      resolution: ContactConflictResolution,
+      request?: RequestOptions,
+    ): Promise<ContactConflictResolveResponse> =>
+      call({
+        method: 'POST',
+        path: `${apiPaths.syncConflicts}/${encodeURIComponent(conflictId)}/resolve`,
+        json: { resolution },
+        idempotent: false,
+        response: validator('resolveContactConflict'),
         signal: request?.signal,
       }),
   };

@@ -1,5 +1,7 @@
 import { meSchema } from '../schemas/auth.schemas';
 import {
+  contactConflictPageSchema,
+  contactConflictResolveResponseSchema,
   contactSyncFeedResponseSchema,
   contactSyncPushResponseSchema,
 } from '../schemas/contact-sync.schemas';
@@ -30,4 +32,6 @@ export const apiResponseSchemas: Record<ApiOperation, ResponseValidator> = {
   searchPartners: partnerListResponseSchema,
   pullContacts: contactSyncFeedResponseSchema,
   pushContacts: contactSyncPushResponseSchema,
+  listContactConflicts: contactConflictPageSchema,
+  resolveContactConflict: contactConflictResolveResponseSchema,
 };

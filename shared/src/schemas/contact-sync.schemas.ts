@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { objectIdSchema } from './common.schemas';
+import { listResponseSchema, objectIdSchema, paginationQuerySchema } from './common.schemas';
 
 /**
  * Two-way contact sync between an address book (Thunderbird, Outlook through Graph) and the CRM's
@@ -229,3 +229,50 @@ export type ContactSyncSettings = z.infer<typeof contactSyncSettingsSchema>;
 export const contactConflictListResponseSchema = z.object({
   items: z.array(contactConflictSchema),
 });
+
+// ---------- conflict resolution (GET /api/v1/sync/conflicts, POST /api/v1/sync/conflicts/:id/resolve) ----------
+
+/** `keep-crm`: the CRM's side stays; `use-device`: the address book's side is applied as a CRM edit. */
+export const contactConflictResolutionSchema = z.enum(['keep-crm', 'use-device']);
+export type ContactConflictResolution = z.infer<typeof contactConflictResolutionSchema>;
+
+export const contactConflictListItemSchema = contactConflictSchema.extend({
+  contactName: z.string(),
+  /** Whether the caller may resolve it (else the resolve route answers 403). */
+  canResolve: z.boolean(),
+});
+export type ContactConflictListItem = z.infer<typeof contactConflictListItemSchema>;
+
+export const contactConflictListQuerySchema = paginationQuerySchema.extend({
+  /** Only the conflicts of this contact. */
+  contactId: objectIdSchema.optional(),
+});
+export type ContactConflictListQuery = z.input<typeof contactConflictListQuerySchema>;
+
+export const contactConflictPageSchema = listResponseSchema(contactConflictListItemSchema);
+export type ContactConflictPage = z.infer<typeof contactConflictPageSchema>;
+
+export const contactConflictResolveBodySchema = z.object({
+  resolution: contactConflictResolutionSchema,
+});
+export type ContactConflictResolveBody = z.infer<typeof contactConflictResolveBodySchema>;
+
+export const resolvedContactConflictSchema = contactConflictSchema.extend({
+  resolvedAt: z.string(),
+  resolution: contactConflictResolutionSchema,
+  /** User id of who resolved it. */
+  resolvedBy: z.string(),
+});
+export type ResolvedContactConflict = z.infer<typeof resolvedContactConflictSchema>;
+
+/**
+ * The resolved conflict and the contact as stored afterwards (same shape as a sync result:
+ * `version` to base the next change on; `deleted` when the resolution archived it).
+ */
+export const contactConflictResolveResponseSchema = z.object({
+  conflict: resolvedContactConflictSchema,
+  contact: syncContactSchema.optional(),
+  version: z.number().int().optional(),
+  deleted: z.boolean().optional(),
+});
+export type ContactConflictResolveResponse = z.infer<typeof contactConflictResolveResponseSchema>;

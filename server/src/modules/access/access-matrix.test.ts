@@ -159,6 +159,45 @@ async function newPartner(f: Fixtures, name = `Contact ${suffix()}`): Promise<st
   return (await asAdmin(f, 'post', '/partners', { name })).id;
 }
 
+/**
+ * An open address-book sync conflict raised by `raiser`'s address book on a fresh contact whose
+ * salesperson is `salespersonId` (the CRM changed the job title, the book changed it too).
+ */
+async function syncConflict(f: Fixtures, raiser: TestUser, salespersonId: string): Promise<string> {
+  const pushAs = async (change: Record<string, unknown>) => {
+    const response = await context.request
+      .post('/api/v1/sync/contacts')
+      .set(raiser.auth)
+      .send({ clientId: 'matrix-book', host: 'thunderbird', changes: [change] });
+    if (response.status !== 200)
+      throw new Error(`fixture push answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body.results[0] as {
+      id: string;
+      version: number;
+      conflicts?: Array<{ id: string }>;
+    };
+  };
+  const created = await pushAs({
+    changeId: new Types.ObjectId().toString(),
+    op: 'create',
+    fields: { name: { value: `Synced ${suffix()}` }, jobPosition: { value: 'Buyer' } },
+  });
+  await asAdmin(f, 'patch', `/partners/${created.id}`, {
+    userId: salespersonId,
+    jobPosition: 'Head buyer',
+  });
+  const updated = await pushAs({
+    changeId: new Types.ObjectId().toString(),
+    op: 'update',
+    id: created.id,
+    baseVersion: created.version,
+    fields: { jobPosition: { value: 'Purchaser', base: 'Buyer' } },
+  });
+  const conflictId = updated.conflicts?.[0]?.id;
+  if (!conflictId) throw new Error('fixture push raised no conflict');
+  return conflictId;
+}
+
 /** A fresh partner following the record, so each level removes its own follower. */
 async function followingPartner(
   f: Fixtures,
@@ -655,6 +694,42 @@ const rows: MatrixRow[] = [
     route: 'GET /sync/contacts/settings',
     action: 'read my sync settings',
     request: () => ({ method: 'get', url: '/sync/contacts/settings' }),
+    expected: everyone(200),
+  },
+  // --- sync conflicts: seen by every level (partners are); deciding over a colleague's address
+  // book on a colleague's contact needs `all` or more
+  {
+    route: 'GET /sync/conflicts',
+    action: 'list open sync conflicts',
+    request: async (f) => {
+      await syncConflict(f, f.colleague, f.colleague.userId);
+      return { method: 'get', url: '/sync/conflicts?limit=200' };
+    },
+    expected: everyone(200),
+    check: (body, level) => {
+      const items = (body as { items: Array<{ canResolve: boolean }> }).items;
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.some((item) => item.canResolve === (level !== 'own'))).toBe(true);
+    },
+  },
+  {
+    route: 'POST /sync/conflicts/:id/resolve',
+    action: "resolve a conflict of the colleague's address book on the colleague's contact",
+    request: async (f) => ({
+      method: 'post',
+      url: `/sync/conflicts/${await syncConflict(f, f.colleague, f.colleague.userId)}/resolve`,
+      body: { resolution: 'use-device' },
+    }),
+    expected: { own: 403, all: 200, manager: 200, admin: 200 },
+  },
+  {
+    route: 'POST /sync/conflicts/:id/resolve',
+    action: "resolve a conflict of my own address book on the colleague's contact",
+    request: async (f, level) => ({
+      method: 'post',
+      url: `/sync/conflicts/${await syncConflict(f, f.users[level], f.colleague.userId)}/resolve`,
+      body: { resolution: 'keep-crm' },
+    }),
     expected: everyone(200),
   },
   // --- Outlook contact sync through Graph: per user, open to every level (no Entra here → 503)

@@ -43,6 +43,34 @@ export async function quotationReadFilter(actor: Actor): Promise<ScopeFilter> {
   return leadWriteFilter(actor);
 }
 
+/**
+ * Contacts (partners): every salesperson reads and changes them (Odoo's partner ACL,
+ * crm-model.md §3.3); this is the one place to narrow that.
+ */
+export async function contactReadFilter(_actor: Actor): Promise<ScopeFilter> {
+  return {};
+}
+
+/**
+ * Address-book sync conflicts are seen by whoever may read the contact. Resolving one overrides
+ * somebody's edit: `all`, `manager` and admins decide any; an `own` salesperson decides those
+ * raised by their own address book and those on contacts whose salesperson is them or nobody
+ * (the own-documents rule of leads, applied to the contact's salesperson).
+ */
+export function canResolveContactConflict(
+  actor: Actor,
+  conflict: { userId: unknown },
+  contact: { userId?: unknown },
+): boolean {
+  if (seesEveryLead(actor)) return true;
+  if (String(conflict.userId) === actor.userId) return true;
+  return (
+    contact.userId === undefined ||
+    contact.userId === null ||
+    String(contact.userId) === actor.userId
+  );
+}
+
 export function isManager(actor: Actor): boolean {
   return actor.isAdmin || actor.accessLevel === 'manager';
 }

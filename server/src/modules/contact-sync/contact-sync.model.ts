@@ -15,6 +15,9 @@ export interface ContactConflictRecord {
   source: { clientId: string; host: string; device?: string };
   detectedAt: Date;
   resolvedAt?: Date | null;
+  resolution?: 'keep-crm' | 'use-device' | null;
+  /** The user who resolved it. */
+  resolvedBy?: Types.ObjectId | null;
 }
 
 const conflictSchema = new Schema<ContactConflictRecord>(
@@ -34,10 +37,14 @@ const conflictSchema = new Schema<ContactConflictRecord>(
     },
     detectedAt: { type: Date, required: true },
     resolvedAt: { type: Date, default: null },
+    resolution: { type: String, enum: ['keep-crm', 'use-device'], default: null },
+    resolvedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
   },
   { versionKey: false, minimize: false },
 );
 conflictSchema.index({ contactId: 1, resolvedAt: 1, detectedAt: -1 });
+// Every open conflict, newest first (the console's list).
+conflictSchema.index({ resolvedAt: 1, detectedAt: -1 });
 
 export const ContactConflictModel = mongoose.model<ContactConflictRecord>(
   'ContactConflict',

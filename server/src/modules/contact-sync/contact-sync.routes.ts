@@ -1,5 +1,9 @@
 import {
+  contactConflictListQuerySchema,
   contactConflictListResponseSchema,
+  contactConflictPageSchema,
+  contactConflictResolveBodySchema,
+  contactConflictResolveResponseSchema,
   contactSyncFeedQuerySchema,
   contactSyncFeedResponseSchema,
   contactSyncPushBodySchema,
@@ -10,10 +14,10 @@ import {
 import mongoose from 'mongoose';
 import type { AppModule } from '../app-module';
 import { pruneContactChanges, tombstoneRetentionMs } from './contact-change-log';
+import { listContactConflicts, resolveContactConflict } from './contact-conflict.service';
 import {
   applyClientChanges,
   getSyncSettings,
-  listOpenConflicts,
   readContactFeed,
   updateSyncSettings,
 } from './contact-sync.service';
@@ -106,7 +110,48 @@ export const contactSyncModule: AppModule = {
           },
         },
       },
-      async ({ params }) => ({ items: await listOpenConflicts(params.id) }),
+      async ({ actor, params }) => ({
+        items: (await listContactConflicts(actor, { contactId: params.id, limit: 200, offset: 0 }))
+          .items,
+      }),
+    );
+    router.add(
+      {
+        method: 'get',
+        path: '/sync/conflicts',
+        summary: 'Open sync conflicts on contacts I may read, newest first',
+        tag,
+        query: contactConflictListQuerySchema,
+        responses: {
+          200: { description: 'One page of open conflicts', schema: contactConflictPageSchema },
+        },
+      },
+      ({ actor, query }) => listContactConflicts(actor, query),
+    );
+    router.add(
+      {
+        method: 'post',
+        path: '/sync/conflicts/:id/resolve',
+        summary: 'Resolve a sync conflict: keep the CRM value or use the address book’s value',
+        description:
+          '`keep-crm` leaves the CRM side. `use-device` writes the address book’s value into the contact as a normal CRM edit (new version, in every address book’s change feed, chatter note); for `emails[<address>]` it adds or removes that address; for `delete-vs-edit` it archives the contact. For `edit-vs-delete` (restored with the device’s edit), `keep-crm` archives it again and `use-device` keeps it. Not idempotent: a second resolve answers 409 with the stored `resolution`, `resolvedAt` and `resolvedBy` in `details`.',
+        tag,
+        params: idParamsSchema,
+        body: contactConflictResolveBodySchema,
+        responses: {
+          200: {
+            description: 'Resolved; the contact as stored afterwards',
+            schema: contactConflictResolveResponseSchema,
+          },
+          400: {
+            description: 'Bad resolution, or the device value cannot be applied (`resolution`)',
+          },
+          403: { description: 'The caller may not resolve conflicts of this contact' },
+          404: { description: 'No such conflict, or its contact is not readable' },
+          409: { description: 'Already resolved (details: resolution, resolvedAt, resolvedBy)' },
+        },
+      },
+      ({ actor, params, body }) => resolveContactConflict(actor, params.id, body.resolution),
     );
   },
 };

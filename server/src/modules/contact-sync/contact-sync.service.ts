@@ -339,7 +339,8 @@ async function applyOneChange(
   };
 }
 
-async function currentState(
+/** The contact's stored version and state (what a sync result and a resolution return). */
+export async function currentState(
   partnerId: Types.ObjectId,
   session: ClientSession,
 ): Promise<Pick<ContactSyncResult, 'id' | 'version' | 'contact' | 'deleted'>> {
@@ -351,7 +352,7 @@ async function currentState(
 }
 
 /** Sync fields → the partner service's input (validated by the same schema as the partner API). */
-function toPartnerInput(
+export function toPartnerInput(
   fields: Partial<Record<SyncContactField, SyncFieldChange>> | Partial<SyncContact>,
   existing: PartnerRecord | undefined,
   creating: boolean,
@@ -495,26 +496,4 @@ function show(value: unknown): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-export async function listOpenConflicts(contactId: string): Promise<ContactConflict[]> {
-  const records = await ContactConflictModel.find({
-    contactId: new Types.ObjectId(contactId),
-    resolvedAt: null,
-  })
-    .sort({ detectedAt: -1 })
-    .limit(200)
-    .lean();
-  return records.map((record) => ({
-    id: String(record._id),
-    contactId: String(record.contactId),
-    kind: record.kind,
-    path: record.path,
-    ...(record.base !== undefined ? { base: record.base as SyncFieldValue } : {}),
-    ...(record.server !== undefined ? { server: record.server as SyncFieldValue } : {}),
-    ...(record.client !== undefined ? { client: record.client as SyncFieldValue } : {}),
-    changeId: record.changeId,
-    source: record.source,
-    detectedAt: record.detectedAt.toISOString(),
-  }));
 }
