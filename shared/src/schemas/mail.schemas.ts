@@ -203,6 +203,8 @@ export const opportunityDraftSchema = z.object({
   /** Company of the contact; `null` = none (free-mail sender). */
   companyName: z.string().trim().max(256).nullable().optional(),
   teamId: objectIdSchema.optional(),
+  /** A stage of that team (or a shared one); absent = the team's first open stage. */
+  stageId: objectIdSchema.optional(),
   userId: objectIdSchema.optional(),
   expectedRevenue: moneySchema.optional(),
   probability: z.number().min(0).max(100).optional(),

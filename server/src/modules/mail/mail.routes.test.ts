@@ -303,6 +303,48 @@ describe('POST /api/v1/mail/opportunities', () => {
   });
 });
 
+describe('mail to opportunity with the team, stage and tags picked in the add-in', () => {
+  it('puts the opportunity in the chosen team, stage and tags, and refuses a stage of another team', async () => {
+    const admin = await context.createUser({ isAdmin: true, accessLevel: 'manager' });
+    const seller = await context.createUser({ accessLevel: 'own', name: 'Ana Picker' });
+    const post = async (path: string, body: Record<string, unknown>) => {
+      const response = await context.request.post(`/api/v1${path}`).set(admin.auth).send(body);
+      expect(response.status).toBe(201);
+      return response.body as { id: string };
+    };
+    const team = await post('/teams', {
+      name: 'Picker team',
+      members: [{ userId: seller.userId }],
+    });
+    const otherTeam = await post('/teams', { name: 'Other picker team' });
+    // The team's first stage is the default; the draft picks the second one.
+    await post('/stages', { name: 'New', sequence: 1, teamIds: [team.id] });
+    const proposal = await post('/stages', { name: 'Proposal', sequence: 5, teamIds: [team.id] });
+    const foreign = await post('/stages', { name: 'Foreign', teamIds: [otherTeam.id] });
+    const tag = await post('/tags', { name: 'Picked in Thunderbird' });
+
+    const refused = await createFromMail(seller, uniqueMail('picker-refused'), {
+      name: 'Wrong stage',
+      teamId: team.id,
+      stageId: foreign.id,
+    });
+    expect(refused.status).toBe(400);
+    expect(await LeadModel.countDocuments({ name: 'Wrong stage' })).toBe(0);
+
+    const created = await createFromMail(seller, uniqueMail('picker'), {
+      name: 'Picked deal',
+      teamId: team.id,
+      stageId: proposal.id,
+      tagIds: [tag.id],
+    });
+    expect(created.status).toBe(201);
+    const lead = await LeadModel.findById(created.body.record.resId).lean();
+    expect(String(lead!.teamId)).toBe(team.id);
+    expect(String(lead!.stageId)).toBe(proposal.id);
+    expect(lead!.tagIds.map(String)).toEqual([tag.id]);
+  });
+});
+
 describe('mail to opportunity and the synced address book', () => {
   it("puts an existing customer into the salesperson's book once it is on their opportunity", async () => {
     const creator = await context.createUser({ accessLevel: 'all' });

@@ -321,6 +321,7 @@ export async function createOpportunityFromMail(
         ...(body.draft.contact?.mobile ? { mobile: body.draft.contact.mobile } : {}),
         ...(body.draft.contact?.jobPosition ? { jobPosition: body.draft.contact.jobPosition } : {}),
         ...teamFor(actor, body),
+        ...(body.draft.stageId ? { stageId: body.draft.stageId } : {}),
         ...(body.draft.userId ? { userId: body.draft.userId } : {}),
         ...(body.draft.expectedRevenue !== undefined
           ? { expectedRevenue: body.draft.expectedRevenue }
