@@ -15,7 +15,10 @@ import { crmIdPropertyId } from './graph-contact';
 import { OutlookSyncAccountModel } from './graph-contact-sync.model';
 import { entraSettingsFrom } from '../auth/entra-settings';
 import { createGraphContactSyncModule, outlookSyncIntervalMs } from './graph-contact-sync.routes';
-import { OutlookContactSyncService } from './graph-contact-sync.service';
+import { OutlookContactSyncService, outlookSyncLeaseKey } from './graph-contact-sync.service';
+import { RunLeaseModel } from './run-lease';
+import { buildActor } from '../auth/actor-factory';
+import { UserModel } from '../users/user.model';
 import { MsalGraphTokenSource } from './graph-token-source';
 
 useTestDatabase();
@@ -432,5 +435,74 @@ describe('Outlook contact sync through Microsoft Graph', () => {
       new Date(Date.now() + outlookSyncIntervalMs + 1000),
     );
     expect(later.ran).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never lets two server instances sync one mailbox at once; a stale lease is taken over', async () => {
+    const { user, mailbox, folderId } = await enabledUser();
+    await createCrmContact(user, { name: 'Lease One', email: 'lease.one@example.com' });
+    await createCrmContact(user, { name: 'Lease Two', email: 'lease.two@example.com' });
+    const instance = () =>
+      new OutlookContactSyncService({
+        tokenSource: new MsalGraphTokenSource(entraSettingsFrom(context.config)!),
+        graphBaseUrl: graph.baseUrl,
+      });
+    const [serverA, serverB] = [instance(), instance()];
+    const actor = await buildActor((await UserModel.findById(user.userId).lean())!, 'entra');
+
+    const release = graph.hold();
+    const before = graph.requests.length;
+    const first = serverA.run(actor);
+    // Server A is inside its run (its first Graph request is held).
+    while (graph.requests.length === before) await new Promise((resolve) => setImmediate(resolve));
+    await expect(serverB.run(actor)).rejects.toMatchObject({
+      code: 'conflict',
+      details: { reason: 'sync_running' },
+    });
+    const during = await context.request.get('/api/v1/outlook-sync/status').set(user.auth);
+    expect(during.body.running).toBe(true);
+    const viaHttp = await context.request.post('/api/v1/outlook-sync/run').set(user.auth);
+    expect(viaHttp.status).toBe(409);
+    expect(viaHttp.body.error.details.reason).toBe('sync_running');
+    release();
+    const done = await first;
+    expect(done).toMatchObject({ running: false, lastError: null });
+    expect(done.lastSummary?.outlookCreated).toBe(2);
+    expect(
+      mailbox
+        .contactsIn(folderId)
+        .map((contact) => contact.displayName)
+        .sort(),
+    ).toEqual(['Lease One', 'Lease Two']);
+    // The refused run left no error on the account.
+    const after = await context.request.get('/api/v1/outlook-sync/status').set(user.auth);
+    expect(after.body).toMatchObject({ running: false, lastError: null });
+
+    // An instance that died mid-run left its lease: once expired, the next run takes it over.
+    const past = new Date(Date.now() - 60_000);
+    await RunLeaseModel.create({
+      _id: outlookSyncLeaseKey(user.userId),
+      owner: 'crashed-instance',
+      expiresAt: past,
+      acquiredAt: new Date(past.getTime() - 120_000),
+    });
+    await createCrmContact(user, { name: 'Lease Three', email: 'lease.three@example.com' });
+    const takenOver = await serverB.run(actor);
+    expect(takenOver.lastSummary?.outlookCreated).toBe(1);
+    expect(mailbox.contactsIn(folderId)).toHaveLength(3);
+    expect(await RunLeaseModel.findById(outlookSyncLeaseKey(user.userId)).lean()).toBeNull();
+
+    // A live lease of another instance: the background pass skips the account, not fails it.
+    await RunLeaseModel.create({
+      _id: outlookSyncLeaseKey(user.userId),
+      owner: 'busy-instance',
+      expiresAt: new Date(Date.now() + 60_000),
+      acquiredAt: new Date(),
+    });
+    const pass = await serverA.runDue(0, new Date(Date.now() + 3_600_000));
+    expect(pass.skipped).toBeGreaterThanOrEqual(1);
+    expect(
+      (await OutlookSyncAccountModel.findOne({ userId: user.userId }).lean())?.lastError,
+    ).toBeNull();
+    await RunLeaseModel.deleteOne({ _id: outlookSyncLeaseKey(user.userId) });
   });
 });

@@ -21,6 +21,7 @@ import {
   type OutlookSyncAccountRecord,
 } from './graph-contact-sync.model';
 import type { GraphTokenSource } from './graph-token-source';
+import { isLeaseHeld, withLease } from './run-lease';
 
 export interface OutlookContactSyncOptions {
   /** Undefined when Microsoft Entra ID is not configured: every call answers 503. */
@@ -28,10 +29,18 @@ export interface OutlookContactSyncOptions {
   graphBaseUrl?: string;
   graphTimeoutMs?: number;
   deltaPageSize?: number;
+  /** Lifetime of a run's lease (renewed every third of it while the run lasts); default 2 min. */
+  leaseTtlMs?: number;
   logger?: Logger;
 }
 
 const engineStorageKey = 'outlook-graph';
+const defaultLeaseTtlMs = 2 * 60_000;
+
+/** The lease that keeps two server instances (or the timer and "Sync now") off one mailbox. */
+export function outlookSyncLeaseKey(userId: string): string {
+  return `outlook-sync:${userId}`;
+}
 
 /**
  * Server-side Outlook contact sync (issue #6): the shared ContactSyncEngine, unchanged, between
@@ -91,10 +100,14 @@ export class OutlookContactSyncService {
 
   /**
    * Background pass: every enabled account whose last run is older than `intervalMs`, one after
-   * the other (failures are recorded on the account and do not stop the pass). Returns how many ran.
+   * the other (failures are recorded on the account and do not stop the pass). Returns how many
+   * ran, failed, and were skipped because another instance was syncing them.
    */
-  async runDue(intervalMs: number, now = new Date()): Promise<{ ran: number; failed: number }> {
-    if (!this.options.tokenSource) return { ran: 0, failed: 0 };
+  async runDue(
+    intervalMs: number,
+    now = new Date(),
+  ): Promise<{ ran: number; failed: number; skipped: number }> {
+    if (!this.options.tokenSource) return { ran: 0, failed: 0, skipped: 0 };
     const due = await OutlookSyncAccountModel.find({
       enabled: true,
       $or: [{ lastRunAt: null }, { lastRunAt: { $lte: new Date(now.getTime() - intervalMs) } }],
@@ -103,21 +116,50 @@ export class OutlookContactSyncService {
       .lean();
     let ran = 0;
     let failed = 0;
+    let skipped = 0;
     for (const { userId } of due) {
       const user = await UserModel.findById(userId).lean();
       if (!user?.active) continue; // a deactivated user's book is left alone
-      ran += 1;
       try {
         await this.run(await buildActor(user, 'entra'));
-      } catch {
-        failed += 1; // recorded as the account's lastError by the run
+        ran += 1;
+      } catch (error) {
+        // Another instance holds the lease: its run covers this account.
+        if (error instanceof AppError && reasonOf(error) === 'sync_running') skipped += 1;
+        else {
+          ran += 1;
+          failed += 1; // recorded as the account's lastError by the run
+        }
       }
     }
-    return { ran, failed };
+    return { ran, failed, skipped };
   }
 
+  /** One run, under the user's lease: another instance's run makes this one answer 409. */
   async #runOnce(actor: Actor): Promise<OutlookSyncStatus> {
     const tokenSource = this.#tokenSource();
+    const { logger } = this.options;
+    const leased = await withLease(
+      outlookSyncLeaseKey(actor.userId),
+      {
+        ttlMs: this.options.leaseTtlMs ?? defaultLeaseTtlMs,
+        onLost: () => logger?.warn({ userId: actor.userId }, 'outlook sync lease lost mid-run'),
+        onRenewError: (error) =>
+          logger?.warn({ userId: actor.userId, err: error }, 'outlook sync lease renewal failed'),
+      },
+      () => this.#runLeased(actor, tokenSource),
+    );
+    if (!leased.ran) {
+      throw new AppError(
+        'conflict',
+        'Your Outlook contacts are being synced right now (by another server or the background sync): try again in a minute',
+        { reason: 'sync_running' },
+      );
+    }
+    return leased.value;
+  }
+
+  async #runLeased(actor: Actor, tokenSource: GraphTokenSource): Promise<OutlookSyncStatus> {
     const userId = userKey(actor);
     const account = await OutlookSyncAccountModel.findOne({ userId }).lean();
     if (!account?.enabled) {
@@ -137,7 +179,7 @@ export class OutlookContactSyncService {
         },
         { returnDocument: 'after' },
       ).lean();
-      return this.#statusFrom(actor.userId, updated);
+      return await this.#statusFrom(actor.userId, updated, true);
     } catch (error) {
       const failure = asAppError(error);
       await OutlookSyncAccountModel.updateOne(
@@ -241,7 +283,15 @@ export class OutlookContactSyncService {
     return this.options.tokenSource;
   }
 
-  #statusFrom(userId: string, account: OutlookSyncAccountRecord | null): OutlookSyncStatus {
+  /** `finishedRun`: the status answering a run that just ended (its lease is not yet released). */
+  async #statusFrom(
+    userId: string,
+    account: OutlookSyncAccountRecord | null,
+    finishedRun = false,
+  ): Promise<OutlookSyncStatus> {
+    const running =
+      !finishedRun &&
+      (this.#running.has(userId) || (await isLeaseHeld(outlookSyncLeaseKey(userId))));
     return {
       available: this.options.tokenSource !== undefined,
       enabled: account?.enabled ?? false,
@@ -258,7 +308,7 @@ export class OutlookContactSyncService {
         : null,
       lastSummary: account?.lastSummary ?? null,
       contactCount: account?.contactCount ?? 0,
-      running: this.#running.has(userId),
+      running,
     };
   }
 }
@@ -307,6 +357,10 @@ function asAppError(error: unknown): AppError {
     });
   }
   return new AppError('internal', 'Outlook contact sync failed unexpectedly');
+}
+
+function reasonOf(error: AppError): unknown {
+  return (error.details as { reason?: unknown } | undefined)?.reason;
 }
 
 function userKey(actor: Actor): Types.ObjectId {

@@ -202,6 +202,8 @@ export class FakeGraph {
   /** Page size when the client sends no `Prefer: odata.maxpagesize`. */
   defaultPageSize = 10;
   private readonly mailboxes = new Map<string, FakeMailbox>();
+  /** While set, requests wait for it (after being counted in `requests`): tests overlap runs. */
+  private gate: Promise<void> | undefined;
   /** Which mailbox each accepted token opens (the user the token was issued for). */
   private readonly tokenOwners = new Map<string, string>();
 
@@ -242,6 +244,18 @@ export class FakeGraph {
     this.tokenOwners.set(token, owner);
   }
 
+  /** Requests from now on wait until the returned function is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
   mailbox(owner: string): FakeMailbox {
     let mailbox = this.mailboxes.get(owner);
     if (!mailbox) {
@@ -257,6 +271,7 @@ export class FakeGraph {
     const url = new URL(req.url ?? '/', this.origin);
     const method = req.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
+    if (this.gate) await this.gate;
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     const owner = this.tokenOwners.get(token);
