@@ -13,6 +13,7 @@ import type {
   SyncContactField,
   SyncFieldChange,
 } from '../schemas/contact-sync.schemas';
+import { syncContactFields } from '../schemas/sync-contact-fields';
 import type { ContactHostAdapter, HostContact } from './contact-host-adapter';
 
 /** The two calls of the sync protocol (the API client has them; tests may pass a fake). */
@@ -100,32 +101,8 @@ interface UnlinkedIndex {
 
 const SHARD_COUNT = 32;
 const MAX_KEPT_CONFLICTS = 200;
-/**
- * The synced fields (`syncContactFieldSchema`'s values), spelled out so the engine does not pull
- * zod into the bundle; the type below fails to compile if the schema gains or loses a field.
- */
-const FIELDS = [
-  'name',
-  'isCompany',
-  'companyName',
-  'jobPosition',
-  'email',
-  'phone',
-  'mobile',
-  'street',
-  'street2',
-  'zip',
-  'city',
-  'stateCode',
-  'countryCode',
-  'website',
-  'lang',
-  'notes',
-  'emails',
-] as const satisfies readonly SyncContactField[];
-type MissingField = Exclude<SyncContactField, (typeof FIELDS)[number]>;
-const everyFieldListed: MissingField extends never ? true : MissingField = true;
-void everyFieldListed;
+/** The synced fields, from the zod-free list the schema is built from (keeps zod out of bundles). */
+const FIELDS = syncContactFields;
 
 /**
  * Two-way contact sync between a host address book and the CRM (sync-and-mail.md §9): pushes

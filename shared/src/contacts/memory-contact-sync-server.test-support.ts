@@ -10,27 +10,11 @@ import type {
   SyncContact,
   SyncFieldValue,
 } from '../schemas/contact-sync.schemas';
+import { syncContactScalarFields } from '../schemas/sync-contact-fields';
 import type { ContactSyncTransport } from './contact-sync-engine';
 import { emptySyncContact } from './sync-contact-mapping';
 
-const FIELDS = [
-  'name',
-  'isCompany',
-  'companyName',
-  'jobPosition',
-  'email',
-  'phone',
-  'mobile',
-  'street',
-  'street2',
-  'zip',
-  'city',
-  'stateCode',
-  'countryCode',
-  'website',
-  'lang',
-  'notes',
-] as const;
+const FIELDS = syncContactScalarFields;
 
 interface StoredContact {
   id: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listResponseSchema, objectIdSchema, paginationQuerySchema } from './common.schemas';
+import { syncContactFields } from './sync-contact-fields';
 
 /**
  * Two-way contact sync between an address book (Thunderbird, Outlook through Graph) and the CRM's
@@ -7,32 +8,15 @@ import { listResponseSchema, objectIdSchema, paginationQuerySchema } from './com
  * feed, client batches with a change id and the base version per change, three-way merge.
  */
 
-/** Scalar contact fields that sync, named as on the CRM partner. `null` = empty/cleared. */
-export const syncContactScalarFields = [
-  'name',
-  'isCompany',
-  'companyName',
-  'jobPosition',
-  'email',
-  'phone',
-  'mobile',
-  'street',
-  'street2',
-  'zip',
-  'city',
-  'stateCode',
-  'countryCode',
-  'website',
-  'lang',
-  'notes',
-] as const;
-export type SyncContactScalarField = (typeof syncContactScalarFields)[number];
+export {
+  syncContactFields,
+  syncContactScalarFields,
+  syncContactSetFields,
+  type SyncContactScalarField,
+  type SyncContactSetField,
+} from './sync-contact-fields';
 
-/** Set-valued fields: merged value by value (an address added on either side is kept). */
-export const syncContactSetFields = ['emails'] as const;
-export type SyncContactSetField = (typeof syncContactSetFields)[number];
-
-export const syncContactFieldSchema = z.enum([...syncContactScalarFields, ...syncContactSetFields]);
+export const syncContactFieldSchema = z.enum(syncContactFields);
 export type SyncContactField = z.infer<typeof syncContactFieldSchema>;
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable();
