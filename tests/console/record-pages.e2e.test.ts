@@ -387,4 +387,124 @@ describeWithChromium('console record pages in Chromium', () => {
     });
     await browserContext.close();
   });
+  it('resolves address-book sync conflicts from the contact page and from the conflicts list', async () => {
+    // The seller's Thunderbird changed Ingrid's job title and city while the CRM changed them too.
+    const pushAs = async (changes: unknown[]) =>
+      api<{ results: Array<{ status: string; conflicts?: Array<{ id: string; path: string }> }> }>(
+        seller,
+        'post',
+        '/sync/contacts',
+        { clientId: 'sol-thunderbird', host: 'thunderbird', device: "Sol's laptop", changes },
+      );
+    // The seller's address book is in sync: the version its copy of Ingrid is based on.
+    type FeedPage = {
+      changes: Array<{ id: string; version: number }>;
+      nextToken: string;
+      hasMore: boolean;
+    };
+    let feed = await api<FeedPage>(seller, 'get', '/sync/contacts');
+    let version = feed.changes.find((change) => change.id === partnerId)?.version;
+    while (feed.hasMore) {
+      feed = await api<FeedPage>(seller, 'get', `/sync/contacts?token=${feed.nextToken}`);
+      version = feed.changes.find((change) => change.id === partnerId)?.version ?? version;
+    }
+    expect(version).toBeGreaterThan(0);
+    const tokenBefore = feed.nextToken;
+    const before = await api<{ jobPosition: string; city: string }>(
+      seller,
+      'get',
+      `/partners/${partnerId}`,
+    );
+    await context.request
+      .patch(`/api/v1/partners/${partnerId}`)
+      .set(admin.auth)
+      .send({ jobPosition: 'Head of purchasing', city: 'Oslo' })
+      .expect(200);
+    const pushed = await pushAs([
+      {
+        changeId: 'e2e-conflict-0001',
+        op: 'update',
+        id: partnerId,
+        baseVersion: version,
+        fields: {
+          jobPosition: { value: 'Sauna buyer', base: before.jobPosition },
+          city: { value: 'Stavanger', base: before.city },
+        },
+      },
+    ]);
+    const conflicts = pushed.results[0]!.conflicts!;
+    expect(conflicts.map((conflict) => conflict.path).sort()).toEqual(['city', 'jobPosition']);
+    const jobConflict = conflicts.find((conflict) => conflict.path === 'jobPosition')!;
+    const cityConflict = conflicts.find((conflict) => conflict.path === 'city')!;
+
+    const { context: browserContext, remoteRequests } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(page, 'record-seller', `/contacts/${partnerId}`);
+    const panel = page.getByTestId('contact-conflicts');
+    await panel.getByRole('heading', { name: 'Open sync conflicts' }).waitFor();
+    const jobRow = panel.locator(`tr[data-conflict-id="${jobConflict.id}"]`);
+    await jobRow.getByText('Job position').waitFor();
+    expect(await jobRow.getByTestId('conflict-crm-value').textContent()).toBe('Head of purchasing');
+    expect(await jobRow.getByTestId('conflict-device-value').textContent()).toBe('Sauna buyer');
+    await jobRow.getByText("Thunderbird · Sol's laptop").waitFor();
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'contact-sync-conflicts.png'),
+      fullPage: true,
+    });
+
+    await jobRow.getByRole('button', { name: 'Use device value' }).click();
+    await panel.getByText('The device value was applied').waitFor();
+    await jobRow.waitFor({ state: 'detached' });
+    // The record shows the applied value, the chatter says who resolved it.
+    await page.locator('.record-fields').getByText('Sauna buyer').waitFor();
+    await page.getByTestId('chatter').getByText('Sol Seller resolved the sync conflict').waitFor();
+
+    const stored = await api<{ jobPosition: string; city: string }>(
+      admin,
+      'get',
+      `/partners/${partnerId}`,
+    );
+    expect(stored).toMatchObject({ jobPosition: 'Sauna buyer', city: 'Oslo' });
+    const afterFeed = await api<{
+      changes: Array<{ id: string; contact?: { jobPosition: string | null } }>;
+    }>(seller, 'get', `/sync/contacts?token=${tokenBefore}`);
+    expect(afterFeed.changes.find((change) => change.id === partnerId)?.contact?.jobPosition).toBe(
+      'Sauna buyer',
+    );
+
+    // The list of every open conflict, reached from the navigation.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Sync conflicts' })
+      .click();
+    await page.getByRole('heading', { name: 'Address-book sync conflicts' }).waitFor();
+    const cityRow = page.locator(`tr[data-conflict-id="${cityConflict.id}"]`);
+    await cityRow.getByRole('link', { name: 'Ingrid Fjord' }).waitFor();
+    expect(await cityRow.getByTestId('conflict-device-value').textContent()).toBe('Stavanger');
+    await cityRow.getByRole('button', { name: 'Keep CRM value' }).click();
+    await page.getByText('The CRM value was kept.').waitFor();
+    await page.getByText('No open sync conflicts.').waitFor();
+
+    const open = await api<{ items: Array<{ id: string }> }>(seller, 'get', '/sync/conflicts');
+    expect(open.items).toEqual([]);
+    expect((await api<{ city: string }>(admin, 'get', `/partners/${partnerId}`)).city).toBe('Oslo');
+    const again = await context.request
+      .post(`/api/v1/sync/conflicts/${cityConflict.id}/resolve`)
+      .set(seller.auth)
+      .send({ resolution: 'use-device' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toMatchObject({
+      resolution: 'keep-crm',
+      resolvedBy: seller.userId,
+    });
+    expect(pageErrors).toEqual([]);
+    expect(remoteRequests).toEqual([]);
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'sync-conflicts-page.png'),
+      fullPage: true,
+    });
+    await browserContext.close();
+  });
 });

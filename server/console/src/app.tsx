@@ -5,6 +5,7 @@ import { createConsoleApi } from './console-api';
 import { ConsoleContext, useConsole, useTranslate } from './context';
 import { languages, pickLanguage, type Language } from './i18n';
 import { AuditPage } from './pages/audit-page';
+import { ConflictsPage } from './pages/conflicts-page';
 import { ContactPage } from './pages/contact-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { LeadPage } from './pages/lead-page';
@@ -81,6 +82,7 @@ function Shell() {
       visible: me?.accessLevel === 'manager' || Boolean(me?.isAdmin),
       active: ['lists'],
     },
+    { path: '/sync-conflicts', label: t('nav.conflicts'), visible: true, active: ['conflicts'] },
     { path: '/tokens', label: t('nav.tokens'), visible: true, active: ['tokens'] },
     { path: '/audit', label: t('nav.audit'), visible: Boolean(me?.isAdmin), active: ['audit'] },
   ];
@@ -174,6 +176,8 @@ function CurrentPage(props: { route: Route }) {
       return <LeadPage key={route.leadId} leadId={route.leadId} />;
     case 'contact':
       return <ContactPage key={route.partnerId} partnerId={route.partnerId} />;
+    case 'conflicts':
+      return <ConflictsPage />;
     case 'not-found':
       return <p>404</p>;
   }

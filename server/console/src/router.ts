@@ -13,6 +13,7 @@ export type Route =
   | { page: 'audit' }
   | { page: 'lead'; leadId: string }
   | { page: 'contact'; partnerId: string }
+  | { page: 'conflicts' }
   | { page: 'not-found' };
 
 export const listKinds = ['tags', 'lost-reasons', 'activity-types', 'stages', 'products'] as const;
@@ -43,6 +44,8 @@ export function parseRoute(pathname: string, search = ''): Route {
       return { page: 'tokens' };
     case 'audit':
       return { page: 'audit' };
+    case 'sync-conflicts':
+      return { page: 'conflicts' };
     // The add-ins' "Open in CRM" links: /leads/:id and /contacts/:id (partners).
     case 'leads':
       return second ? { page: 'lead', leadId: second } : { page: 'not-found' };

@@ -1,8 +1,10 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { leadListResponseSchema, partnerSchema, type Partner } from '@inbox-crm/shared/schemas';
 import { ActivityList, Chatter, loadVisible, recordPageFallback } from '../chatter';
 import { useConsole, useTranslate } from '../context';
 import { followLink } from '../router';
+import { ContactConflictsPanel } from '../sync-conflicts';
 import { FormStatus, Page, formatMoney, useAsync } from '../ui';
 import { useUserName } from './lead-page';
 
@@ -23,7 +25,7 @@ export function ContactPage(props: { partnerId: string }) {
   );
   const fallback = recordPageFallback(partner, t('lead.customer'), t);
   if (fallback || !partner.data) return fallback;
-  return <ContactRecord partner={partner.data} />;
+  return <ContactRecord partner={partner.data} reload={partner.reload} />;
 }
 
 /** Street, then zip and city, then state and country: one line each, empty parts left out. */
@@ -38,10 +40,12 @@ export function addressLines(
   ].filter((line) => line.trim() !== '');
 }
 
-function ContactRecord(props: { partner: Partner }) {
+function ContactRecord(props: { partner: Partner; reload(): void }) {
   const { api, language } = useConsole();
   const t = useTranslate();
   const userName = useUserName();
+  // A resolved sync conflict may change the contact and always adds a chatter note.
+  const [chatterGeneration, setChatterGeneration] = useState(0);
   const { partner } = props;
   // A company's opportunities include those of its people (same commercial entity).
   const opportunities = useAsync(
@@ -102,6 +106,13 @@ function ContactRecord(props: { partner: Partner }) {
   return (
     <Page title={partner.displayName || partner.name}>
       {!partner.active ? <p class="banner banner-error">{t('common.archived')}</p> : null}
+      <ContactConflictsPanel
+        contactId={partner.id}
+        onResolved={() => {
+          props.reload();
+          setChatterGeneration((value) => value + 1);
+        }}
+      />
       <div class="record-layout">
         <div>
           <section class="card" aria-label={partner.displayName || partner.name}>
@@ -137,7 +148,7 @@ function ContactRecord(props: { partner: Partner }) {
           </section>
           <ActivityList resModel="partner" resId={partner.id} userName={userName} />
         </div>
-        <Chatter path="/partners" resId={partner.id} />
+        <Chatter path="/partners" resId={partner.id} reloadKey={chatterGeneration} />
       </div>
     </Page>
   );
