@@ -19,8 +19,6 @@ export interface CrmConnectionDeps {
   identity?: IdentityApi;
   fetch?: typeof fetch;
   now?: () => number;
-  /** Identity provider base URL override (tests use a local fake). */
-  entraAuthorityBase?: string;
 }
 
 export class CrmConnection {
@@ -45,6 +43,17 @@ export class CrmConnection {
     });
   }
 
+  /** A client without credentials, for what the server tells anyone (its sign-in methods). */
+  async anonymousClient(): Promise<ApiClient> {
+    const settings = await loadSettings(this.deps.store);
+    if (!settings.serverUrl) throw new NotConfiguredError();
+    return createApiClient({
+      baseUrl: settings.serverUrl,
+      fetch: this.deps.fetch,
+      getAccessToken: async () => null,
+    });
+  }
+
   async accessToken(): Promise<string | null> {
     const { signIn } = await loadSettings(this.deps.store);
     return signIn ? this.tokenOf(signIn) : null;
@@ -54,11 +63,7 @@ export class CrmConnection {
     if (signIn.kind === 'api-token') return signIn.token;
     if (!needsRefresh(signIn, (this.deps.now ?? Date.now)())) return signIn.accessToken;
     // One refresh at a time: concurrent requests wait for the same new token.
-    this.refreshing ??= refreshEntraSignIn(signIn, {
-      fetch: this.deps.fetch,
-      now: this.deps.now,
-      authorityBase: this.deps.entraAuthorityBase,
-    })
+    this.refreshing ??= refreshEntraSignIn(signIn, { fetch: this.deps.fetch, now: this.deps.now })
       .then(async (refreshed) => {
         await updateSettings(this.deps.store, (settings) => ({ ...settings, signIn: refreshed }));
         return refreshed.accessToken;

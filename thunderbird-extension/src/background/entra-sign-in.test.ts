@@ -8,10 +8,9 @@ import {
 } from './entra-sign-in';
 
 const config = {
-  tenantId: 'contoso',
+  authority: 'http://127.0.0.1:9/contoso',
   clientId: 'client-1',
   scope: 'api://crm/access_as_user',
-  authorityBase: 'http://127.0.0.1:9',
 };
 const redirect = 'https://0123abcd.extensions.allizom.org/';
 const idToken = `h.${Buffer.from(JSON.stringify({ preferred_username: 'sofia@larchmont.example.net' })).toString('base64url')}.s`;
@@ -118,11 +117,7 @@ describe('refreshEntraSignIn', () => {
 
   it('uses the refresh token and keeps it when none is returned', async () => {
     const token = tokenEndpoint({ body: { access_token: 'new', expires_in: 60 } });
-    const refreshed = await refreshEntraSignIn(signIn, {
-      fetch: token.fetch,
-      now: () => 0,
-      authorityBase: config.authorityBase,
-    });
+    const refreshed = await refreshEntraSignIn(signIn, { fetch: token.fetch, now: () => 0 });
     expect(token.calls[0]!.get('grant_type')).toBe('refresh_token');
     expect(refreshed).toMatchObject({
       accessToken: 'new',

@@ -5,13 +5,13 @@ import type { EntraSignIn } from './settings';
 // flow (identity.launchWebAuthFlow), tokens fetched from the background. The redirect URI is
 // identity.getRedirectURL() — stable per add-on id; register it once in the app registration.
 
+/** The app registration the CRM server publishes at GET /api/v1/auth/methods. */
 export interface EntraClientConfig {
-  tenantId: string;
+  /** e.g. `https://login.microsoftonline.com/<tenant id>` (a local fake in tests). */
+  authority: string;
   clientId: string;
   /** The CRM API scope, e.g. `api://<app id>/access_as_user`. */
   scope: string;
-  /** Overridable for a local fake identity provider in tests. */
-  authorityBase?: string;
 }
 
 export class EntraSignInError extends Error {
@@ -24,7 +24,6 @@ export class EntraSignInError extends Error {
   }
 }
 
-const defaultAuthority = 'https://login.microsoftonline.com';
 const refreshMarginMs = 60_000;
 
 function base64Url(bytes: Uint8Array): string {
@@ -44,7 +43,7 @@ export async function pkcePair(
 }
 
 function endpoint(config: EntraClientConfig, name: 'authorize' | 'token'): string {
-  return `${config.authorityBase ?? defaultAuthority}/${encodeURIComponent(config.tenantId)}/oauth2/v2.0/${name}`;
+  return `${config.authority.replace(/\/+$/, '')}/oauth2/v2.0/${name}`;
 }
 
 function scopes(config: EntraClientConfig): string {
@@ -105,13 +104,12 @@ export async function signInWithEntra(
 
 export async function refreshEntraSignIn(
   signIn: EntraSignIn,
-  options: { fetch?: typeof fetch; now?: () => number; authorityBase?: string } = {},
+  options: { fetch?: typeof fetch; now?: () => number } = {},
 ): Promise<EntraSignIn> {
   if (!signIn.refreshToken)
     throw new EntraSignInError('Your Microsoft sign-in expired. Sign in again.', 'expired');
-  const config = { ...signIn, authorityBase: options.authorityBase };
   const refreshed = await requestTokens(
-    config,
+    signIn,
     { grant_type: 'refresh_token', refresh_token: signIn.refreshToken },
     options,
   );
@@ -153,7 +151,7 @@ async function requestTokens(
   }
   return {
     kind: 'entra',
-    tenantId: config.tenantId,
+    authority: config.authority,
     clientId: config.clientId,
     scope: config.scope,
     accessToken: body.access_token,

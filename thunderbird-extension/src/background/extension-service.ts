@@ -9,24 +9,31 @@ import {
   toOpportunityDraftBody,
 } from '@inbox-crm/shared/mail';
 import type { OfflineQueue } from '@inbox-crm/shared/offline';
-import { contactSyncSettingsSchema, type MailRecordRef } from '@inbox-crm/shared/schemas';
+import {
+  authMethodsSchema,
+  contactSyncSettingsSchema,
+  type MailRecordRef,
+} from '@inbox-crm/shared/schemas';
 import type { KeyValueStore } from '../host/extension-storage';
 import { readThreadHeaders, toMailSource } from '../host/mail-source';
 import type { ThunderbirdBrowser } from '../host/thunderbird-api';
 import { BulkJobs } from './bulk-jobs';
 import { type CrmConnection, NotConfiguredError } from './crm-connection';
-import { EntraSignInError, signInWithEntra } from './entra-sign-in';
+import { type EntraClientConfig, EntraSignInError, signInWithEntra } from './entra-sign-in';
+import { loadDraftChoices } from './draft-choices';
 import type { CrmApi } from './lazy-api';
 import type {
   ActionOutcome,
   BackgroundRequest,
   BackgroundResponses,
   ConnectionCheck,
+  DraftChoices,
   PopupData,
   QueueView,
   StatusView,
   SyncStatusView,
 } from './protocol';
+import { recordUrl } from './record-url';
 import { parseServerUrl, ServerUrlError } from './server-url';
 import { type ContactSyncScope, loadSettings, updateSettings } from './settings';
 
@@ -42,15 +49,15 @@ export interface ContactSyncControl {
 export interface ExtensionServiceDeps {
   browser: Pick<
     ThunderbirdBrowser,
-    'messages' | 'messageDisplay' | 'messageDisplayAction' | 'identity'
+    'messages' | 'messageDisplay' | 'messageDisplayAction' | 'identity' | 'windows'
   >;
+  uiLanguage?: () => string;
   store: KeyValueStore;
   connection: CrmConnection;
   api: CrmApi;
   queue: OfflineQueue;
   sync: ContactSyncControl;
   fetch?: typeof fetch;
-  entraAuthorityBase?: string;
 }
 
 const serverUrlMessages: Record<ServerUrlError['problem'], string> = {
@@ -115,6 +122,10 @@ export class ExtensionService {
         ]);
       case 'records/search':
         return this.search(request.query);
+      case 'draft/choices':
+        return this.draftChoices();
+      case 'open-record':
+        return this.openRecord(request.record);
       case 'bulk/get':
         return this.bulk.get(request.jobId);
       case 'bulk/log-to':
@@ -123,8 +134,10 @@ export class ExtensionService {
         return this.saveServer(request.serverUrl);
       case 'options/use-api-token':
         return this.useApiToken(request.token);
+      case 'options/auth-methods':
+        return this.authMethods();
       case 'options/sign-in-entra':
-        return this.signInEntra(request);
+        return this.signInEntra();
       case 'options/sign-out':
         await updateSettings(this.deps.store, (settings) => ({ ...settings, signIn: undefined }));
         return this.status();
@@ -224,21 +237,25 @@ export class ExtensionService {
         from: source.summary.from.address,
         messageId: source.summary.messageId,
       });
-      const records = context.alreadyLoggedOn;
-      await action.setBadgeText({ tabId, text: records.length > 0 ? '✓' : null });
-      await action.setBadgeBackgroundColor({ tabId, color: '#1f9d55' });
-      await action.setTitle({
-        tabId,
-        title:
-          records.length > 0
-            ? `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}`
-            : null,
-      });
+      await this.showBadge(tabId, context.alreadyLoggedOn);
     } catch (error) {
       // The badge is a hint; the popup shows the error when the user opens it.
       if (!(error instanceof ApiError)) throw error;
       await action.setBadgeText({ tabId, text: null });
     }
+  }
+
+  private async showBadge(tabId: number, records: MailRecordRef[]): Promise<void> {
+    const action = this.deps.browser.messageDisplayAction;
+    await action.setBadgeText({ tabId, text: records.length > 0 ? '✓' : null });
+    await action.setBadgeBackgroundColor({ tabId, color: '#1f9d55' });
+    await action.setTitle({
+      tabId,
+      title:
+        records.length > 0
+          ? `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}`
+          : null,
+    });
   }
 
   private async loadPopup(tabId: number): Promise<PopupData> {
@@ -274,6 +291,8 @@ export class ExtensionService {
         inReplyTo: prepared.mail.inReplyTo,
         references: prepared.mail.references.slice(-50),
       });
+      // The popup reloads after each action: keep the button's ✓ in step with what it shows.
+      await this.showBadge(tabId, data.context.alreadyLoggedOn);
     } catch (error) {
       data.contextError = userMessageOf(error);
     }
@@ -318,6 +337,27 @@ export class ExtensionService {
     }
   }
 
+  private async draftChoices(): Promise<DraftChoices> {
+    try {
+      return await loadDraftChoices(this.deps.api, this.deps.uiLanguage?.() ?? 'en');
+    } catch (error) {
+      return { teams: [], sharedStages: [], tags: [], error: userMessageOf(error) };
+    }
+  }
+
+  /** Opens the record's console page in the default browser — only ever under the configured server. */
+  private async openRecord(record: MailRecordRef): Promise<BackgroundResponses['open-record']> {
+    const { serverUrl } = await loadSettings(this.deps.store);
+    const url = recordUrl(serverUrl, record);
+    if (!url) return { ok: false, message: 'This record has no page in the CRM console.' };
+    try {
+      await this.deps.browser.windows.openDefaultBrowser(url);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: userMessageOf(error) };
+    }
+  }
+
   private async saveServer(serverUrl: string): Promise<BackgroundResponses['options/save-server']> {
     try {
       const address = parseServerUrl(serverUrl);
@@ -348,23 +388,50 @@ export class ExtensionService {
     return check;
   }
 
-  private async signInEntra(request: {
-    tenantId: string;
-    clientId: string;
-    scope: string;
-  }): Promise<ConnectionCheck> {
+  /** Microsoft sign-in as the CRM server publishes it: its app registration, authority and scope. */
+  private async entraConfig(): Promise<EntraClientConfig | undefined> {
+    const methods = await (
+      await this.deps.connection.anonymousClient()
+    ).request({ method: 'GET', path: '/auth/methods', response: authMethodsSchema });
+    const app = methods.entra.outlookAddin;
+    if (!app || app.scopes.length === 0) return undefined;
+    return { authority: app.authority, clientId: app.clientId, scope: app.scopes.join(' ') };
+  }
+
+  private async authMethods(): Promise<BackgroundResponses['options/auth-methods']> {
+    const redirectUri = this.deps.browser.identity.getRedirectURL();
     try {
-      const signIn = await signInWithEntra(
-        this.deps.browser.identity,
-        { ...request, authorityBase: this.deps.entraAuthorityBase },
-        { interactive: true, fetch: this.deps.fetch },
-      );
+      const config = await this.entraConfig();
+      return {
+        entra: config
+          ? { available: true, authorityOrigin: `${new URL(config.authority).origin}/*` }
+          : { available: false },
+        redirectUri,
+      };
+    } catch (error) {
+      return { entra: { available: false }, redirectUri, error: userMessageOf(error) };
+    }
+  }
+
+  private async signInEntra(): Promise<ConnectionCheck> {
+    try {
+      const config = await this.entraConfig();
+      if (!config)
+        return {
+          ok: false,
+          message:
+            'This CRM server does not offer Microsoft sign-in. Paste a personal API token instead.',
+        };
+      const signIn = await signInWithEntra(this.deps.browser.identity, config, {
+        interactive: true,
+        fetch: this.deps.fetch,
+      });
       const check = await this.checkWith(signIn);
       if (check.ok) await updateSettings(this.deps.store, (settings) => ({ ...settings, signIn }));
       return check;
     } catch (error) {
       if (error instanceof EntraSignInError) return { ok: false, message: error.message };
-      throw error;
+      return { ok: false, message: userMessageOf(error) };
     }
   }
 

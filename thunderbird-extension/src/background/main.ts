@@ -36,7 +36,15 @@ const sync = createContactSync({
   runner: runContactSync,
   isConfigured: () => connection.isConfigured(),
 });
-const service = new ExtensionService({ browser, store, connection, api, queue, sync });
+const service = new ExtensionService({
+  browser,
+  store,
+  connection,
+  api,
+  queue,
+  sync,
+  uiLanguage: () => browser.i18n.getUILanguage(),
+});
 
 browser.runtime.onInstalled.addListener(() => void createMenus());
 browser.runtime.onStartup.addListener(() => void createMenus());

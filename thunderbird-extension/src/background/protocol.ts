@@ -45,6 +45,16 @@ export type ActionOutcome =
   | { kind: 'queued'; message: string }
   | { kind: 'failed'; message: string };
 
+/** What the "Create opportunity" form offers; `error` when the CRM could not be asked. */
+export interface DraftChoices {
+  teams: Array<{ id: string; name: string; stages: Array<{ id: string; name: string }> }>;
+  /** The pipeline when the CRM has no sales teams. */
+  sharedStages: Array<{ id: string; name: string }>;
+  tags: Array<{ id: string; name: string }>;
+  defaultTeamId?: string;
+  error?: string;
+}
+
 export interface PopupData {
   status: StatusView;
   mail?: MailView;
@@ -84,11 +94,14 @@ export type BackgroundRequest =
   | { type: 'popup/log'; hostId: number; target: MailRecordRef }
   | { type: 'popup/add-contact'; hostId: number }
   | { type: 'records/search'; query: string }
+  | { type: 'draft/choices' }
+  | { type: 'open-record'; record: MailRecordRef }
   | { type: 'bulk/get'; jobId: string }
   | { type: 'bulk/log-to'; jobId: string; target: MailRecordRef }
   | { type: 'options/save-server'; serverUrl: string }
   | { type: 'options/use-api-token'; token: string }
-  | { type: 'options/sign-in-entra'; tenantId: string; clientId: string; scope: string }
+  | { type: 'options/auth-methods' }
+  | { type: 'options/sign-in-entra' }
   | { type: 'options/sign-out' }
   | { type: 'options/test-connection' }
   | {
@@ -107,10 +120,18 @@ export interface BackgroundResponses {
   'popup/log': ActionOutcome;
   'popup/add-contact': ActionOutcome;
   'records/search': { records: MailRecordRef[]; error?: string };
+  'draft/choices': DraftChoices;
+  'open-record': { ok: boolean; message?: string };
   'bulk/get': BulkJobView | null;
   'bulk/log-to': BulkJobView | null;
   'options/save-server': { ok: boolean; message: string; originPattern?: string };
   'options/use-api-token': ConnectionCheck;
+  'options/auth-methods': {
+    entra: { available: boolean; authorityOrigin?: string };
+    /** What to register as redirect URI in the Entra app registration. */
+    redirectUri: string;
+    error?: string;
+  };
   'options/sign-in-entra': ConnectionCheck;
   'options/sign-out': StatusView;
   'options/test-connection': ConnectionCheck;

@@ -7,7 +7,8 @@ export type ContactSyncScope = 'own' | 'opportunities' | 'team';
 
 export interface EntraSignIn {
   kind: 'entra';
-  tenantId: string;
+  /** `https://login.microsoftonline.com/<tenant>` as the CRM server published it. */
+  authority: string;
   clientId: string;
   scope: string;
   accessToken: string;

@@ -129,7 +129,14 @@ export interface IdentityApi {
 }
 
 /** `browser` as Thunderbird provides it: the WebExtension core plus the mail namespaces. */
-export type ThunderbirdBrowser = Omit<Browser, 'menus' | 'identity'> & {
+export interface WindowsApi {
+  create: Browser['windows']['create'];
+  /** Thunderbird: opens an http(s) URL in the system's default browser. */
+  openDefaultBrowser(url: string): Promise<void>;
+}
+
+export type ThunderbirdBrowser = Omit<Browser, 'menus' | 'identity' | 'windows'> & {
+  windows: WindowsApi;
   messages: MessagesApi;
   menus: MenusApi;
   messageDisplay: MessageDisplayApi;

@@ -15,7 +15,7 @@ void loadSettings(createExtensionStore(browser.storage.local)).then((settings) =
       send={send}
       t={t}
       initialSync={settings.sync}
-      requestOrigin={(origin) => browser.permissions.request({ origins: [origin] })}
+      requestOrigins={(origins) => browser.permissions.request({ origins })}
     />,
     document.getElementById('app')!,
   );

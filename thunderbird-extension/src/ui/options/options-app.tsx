@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionCheck, SendToBackground, StatusView } from '../../background/protocol';
+import type {
+  BackgroundResponses,
+  ConnectionCheck,
+  SendToBackground,
+  StatusView,
+} from '../../background/protocol';
+import { parseServerUrl } from '../../background/server-url';
 import { syncIntervalChoices, type ContactSyncScope } from '../../background/settings';
 import type { Translate } from '../i18n';
 import { QueueNotice } from '../queue-notice';
@@ -11,15 +17,18 @@ import { QueueNotice } from '../queue-notice';
 export interface OptionsProps {
   send: SendToBackground;
   t: Translate;
-  requestOrigin: (originPattern: string) => Promise<boolean>;
+  /** permissions.request for these origins; must be called synchronously in the click handler. */
+  requestOrigins: (originPatterns: string[]) => Promise<boolean>;
   initialSync: { enabled: boolean; intervalMinutes: number; scope: ContactSyncScope };
 }
 
-export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps) {
+type AuthMethodsView = BackgroundResponses['options/auth-methods'];
+
+export function OptionsApp({ send, t, requestOrigins, initialSync }: OptionsProps) {
   const [status, setStatus] = useState<StatusView | undefined>();
   const [serverUrl, setServerUrl] = useState('');
   const [token, setToken] = useState('');
-  const [entra, setEntra] = useState({ tenantId: '', clientId: '', scope: '' });
+  const [methods, setMethods] = useState<AuthMethodsView | undefined>();
   const [check, setCheck] = useState<ConnectionCheck | undefined>();
   const [busy, setBusy] = useState(false);
   const [sync, setSync] = useState(initialSync);
@@ -29,8 +38,15 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
       setStatus(next);
       return next;
     });
+  const loadMethods = () =>
+    send({ type: 'options/auth-methods' })
+      .then(setMethods)
+      .catch(() => undefined);
   useEffect(() => {
-    void refresh().then((next) => setServerUrl((current) => current || next.serverUrl || ''));
+    void refresh().then((next) => {
+      setServerUrl((current) => current || next.serverUrl || '');
+      if (next.serverUrl) void loadMethods();
+    });
     const timer = setInterval(() => void refresh(), 2000);
     return () => clearInterval(timer);
   }, []);
@@ -48,17 +64,36 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
     }
   };
 
-  /** Saves the server and asks for its host permission — must run inside the click handler. */
-  const connectServer = async (): Promise<ConnectionCheck | undefined> => {
+  /**
+   * Asks for the server's host permission (plus `extraOrigins`) and saves the server. The request
+   * goes out first, synchronously inside the click handler: Thunderbird only shows the prompt for
+   * a user gesture, and the gesture is gone after the first await.
+   */
+  const connectServer = async (
+    extraOrigins: string[] = [],
+  ): Promise<ConnectionCheck | undefined> => {
+    let originPattern: string | undefined;
+    try {
+      originPattern = parseServerUrl(serverUrl).originPattern;
+    } catch {
+      // The background names the problem with the address below.
+    }
+    const granted = originPattern
+      ? requestOrigins([originPattern, ...extraOrigins])
+      : Promise.resolve(false);
     const saved = await send({ type: 'options/save-server', serverUrl });
-    if (!saved.ok || !saved.originPattern) return { ok: false, message: saved.message };
-    const granted = await requestOrigin(saved.originPattern);
-    if (!granted) return { ok: false, message: t('permissionDenied') };
+    if (!saved.ok) return { ok: false, message: saved.message };
+    if (!(await granted)) return { ok: false, message: t('permissionDenied') };
     return undefined;
   };
 
   const testConnection = () =>
-    attempt(async () => (await connectServer()) ?? send({ type: 'options/test-connection' }));
+    attempt(async () => {
+      const failed = await connectServer();
+      if (failed) return failed;
+      void loadMethods();
+      return send({ type: 'options/test-connection' });
+    });
   const useToken = () =>
     attempt(
       async () =>
@@ -66,7 +101,10 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
     );
   const signInEntra = () =>
     attempt(
-      async () => (await connectServer()) ?? send({ type: 'options/sign-in-entra', ...entra }),
+      async () =>
+        (await connectServer(
+          methods?.entra.authorityOrigin ? [methods.entra.authorityOrigin] : [],
+        )) ?? send({ type: 'options/sign-in-entra' }),
     );
 
   return (
@@ -117,29 +155,19 @@ export function OptionsApp({ send, t, requestOrigin, initialSync }: OptionsProps
         <button type="button" disabled={busy || !token.trim()} onClick={useToken}>
           {t('useApiToken')}
         </button>
-        <details>
-          <summary>{t('entraSection')}</summary>
-          {(['tenantId', 'clientId', 'scope'] as const).map((name) => (
-            <label key={name}>
-              {t(`entra_${name}`)}
-              <input
-                type="text"
-                name={name}
-                value={entra[name]}
-                onInput={(event) =>
-                  setEntra({ ...entra, [name]: (event.currentTarget as HTMLInputElement).value })
-                }
-              />
-            </label>
-          ))}
-          <button
-            type="button"
-            disabled={busy || !entra.tenantId || !entra.clientId || !entra.scope}
-            onClick={signInEntra}
-          >
-            {t('signInEntra')}
-          </button>
-        </details>
+        {methods?.entra.available !== false && (
+          <div class="entra">
+            <button type="button" id="sign-in-entra" disabled={busy} onClick={signInEntra}>
+              {t('signInEntra')}
+            </button>
+            <p class="muted">{t('entraHelp')}</p>
+            {methods?.redirectUri && (
+              <p class="muted" data-testid="redirect-uri">
+                {methods.redirectUri}
+              </p>
+            )}
+          </div>
+        )}
         {status?.signedInAs && (
           <button type="button" onClick={() => send({ type: 'options/sign-out' }).then(setStatus)}>
             {t('signOut')}

@@ -1,4 +1,5 @@
-import { draftToForm, formToDraft } from './draft-form';
+import type { DraftChoices } from '../../background/protocol';
+import { applyChoiceDefaults, draftToForm, formToDraft, selectTeam } from './draft-form';
 
 const base = {
   name: 'Request for quotation: 120 ergonomic office chairs',
@@ -64,5 +65,67 @@ describe('draft form', () => {
       name: base.contact.email,
       email: base.contact.email,
     });
+  });
+
+  const choices: DraftChoices = {
+    teams: [
+      {
+        id: 'team-mine',
+        name: 'Direct sales',
+        stages: [
+          { id: 'new', name: 'New' },
+          { id: 'proposal', name: 'Proposal' },
+        ],
+      },
+      { id: 'team-other', name: 'Key accounts', stages: [{ id: 'qualified', name: 'Qualified' }] },
+    ],
+    sharedStages: [],
+    tags: [
+      { id: 'tag-a', name: 'Furniture' },
+      { id: 'tag-b', name: 'Trade fair' },
+    ],
+    defaultTeamId: 'team-mine',
+  };
+
+  it('preselects the user’s team and its first stage, and sends the picked team, stage and tags', () => {
+    const form = applyChoiceDefaults(draftToForm(base), choices);
+    expect(form).toMatchObject({ teamId: 'team-mine', stageId: 'new', tagIds: [] });
+    const picked = { ...form, stageId: 'proposal', tagIds: ['tag-b', 'tag-a'] };
+    expect(formToDraft(picked, base, choices).draft).toMatchObject({
+      teamId: 'team-mine',
+      stageId: 'proposal',
+      tagIds: ['tag-b', 'tag-a'],
+    });
+  });
+
+  it('moves to the first stage of another team when the team changes, and refuses a foreign stage', () => {
+    const form = applyChoiceDefaults(draftToForm(base), choices);
+    const other = selectTeam({ ...form, stageId: 'proposal' }, choices, 'team-other');
+    expect(other).toMatchObject({ teamId: 'team-other', stageId: 'qualified' });
+    expect(formToDraft({ ...other, stageId: 'proposal' }, base, choices)).toEqual({
+      errors: { stageId: 'errorStage' },
+    });
+  });
+
+  it('keeps a choice the user made before the lists arrived, drops unknown tags', () => {
+    const early = { ...draftToForm(base), teamId: 'team-other', tagIds: ['tag-a', 'gone'] };
+    expect(applyChoiceDefaults(early, choices)).toMatchObject({
+      teamId: 'team-other',
+      stageId: 'qualified',
+      tagIds: ['tag-a'],
+    });
+  });
+
+  it('offers the shared stages when the CRM has no teams, and leaves everything to the CRM without choices', () => {
+    const noTeams: DraftChoices = {
+      teams: [],
+      sharedStages: [{ id: 'shared-new', name: 'New' }],
+      tags: [],
+    };
+    const form = applyChoiceDefaults(draftToForm(base), noTeams);
+    expect(form).toMatchObject({ teamId: '', stageId: 'shared-new' });
+    const draft = formToDraft(form, base, noTeams).draft!;
+    expect(draft.stageId).toBe('shared-new');
+    expect('teamId' in draft || 'tagIds' in draft).toBe(false);
   });
 });

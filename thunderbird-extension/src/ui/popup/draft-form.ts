@@ -1,4 +1,5 @@
 import type { OpportunityDraft } from '@inbox-crm/shared/schemas';
+import type { DraftChoices } from '../../background/protocol';
 
 // The editable "Create opportunity" form: what the user sees (strings) ↔ the draft the API takes.
 
@@ -11,9 +12,41 @@ export interface DraftForm {
   dateDeadline: string;
   priority: '0' | '1' | '2' | '3';
   description: string;
+  /** '' = let the CRM decide (the user's team, its first stage). */
+  teamId: string;
+  stageId: string;
+  tagIds: string[];
 }
 
 export type DraftFormErrors = Partial<Record<keyof DraftForm, string>>;
+
+/** The stages offered for a team: its pipeline, or the shared stages when the CRM has no teams. */
+export function stagesFor(
+  choices: DraftChoices,
+  teamId: string,
+): Array<{ id: string; name: string }> {
+  if (choices.teams.length === 0) return choices.sharedStages;
+  return choices.teams.find((team) => team.id === teamId)?.stages ?? [];
+}
+
+/** Another team: its first stage, since a stage of the previous team would be refused. */
+export function selectTeam(form: DraftForm, choices: DraftChoices, teamId: string): DraftForm {
+  return { ...form, teamId, stageId: stagesFor(choices, teamId)[0]?.id ?? '' };
+}
+
+/** Once the choices arrive: the user's team and its first stage, unless the user picked already. */
+export function applyChoiceDefaults(form: DraftForm, choices: DraftChoices): DraftForm {
+  const teamId =
+    form.teamId && choices.teams.some((team) => team.id === form.teamId)
+      ? form.teamId
+      : (choices.defaultTeamId ?? '');
+  const stages = stagesFor(choices, teamId);
+  const stageId = stages.some((stage) => stage.id === form.stageId)
+    ? form.stageId
+    : (stages[0]?.id ?? '');
+  const known = new Set(choices.tags.map((tag) => tag.id));
+  return { ...form, teamId, stageId, tagIds: form.tagIds.filter((id) => known.has(id)) };
+}
 
 export function draftToForm(draft: OpportunityDraft | undefined): DraftForm {
   return {
@@ -25,6 +58,9 @@ export function draftToForm(draft: OpportunityDraft | undefined): DraftForm {
     dateDeadline: draft?.dateDeadline ?? '',
     priority: draft?.priority ?? '1',
     description: draft?.description ?? '',
+    teamId: draft?.teamId ?? '',
+    stageId: draft?.stageId ?? '',
+    tagIds: draft?.tagIds ?? [],
   };
 }
 
@@ -35,6 +71,7 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 export function formToDraft(
   form: DraftForm,
   base: OpportunityDraft | undefined,
+  choices?: DraftChoices,
 ):
   { draft: OpportunityDraft; errors?: undefined } | { draft?: undefined; errors: DraftFormErrors } {
   const errors: DraftFormErrors = {};
@@ -49,6 +86,12 @@ export function formToDraft(
   const deadline = form.dateDeadline.trim();
   if (deadline && (!datePattern.test(deadline) || Number.isNaN(Date.parse(deadline))))
     errors.dateDeadline = 'errorDate';
+  if (
+    choices &&
+    form.stageId &&
+    !stagesFor(choices, form.teamId).some((stage) => stage.id === form.stageId)
+  )
+    errors.stageId = 'errorStage';
   if (Object.keys(errors).length > 0) return { errors };
 
   const contactName = form.contactName.trim();
@@ -64,5 +107,11 @@ export function formToDraft(
   else delete draft.expectedRevenue;
   if (deadline) draft.dateDeadline = deadline;
   else delete draft.dateDeadline;
+  if (form.teamId) draft.teamId = form.teamId;
+  else delete draft.teamId;
+  if (form.stageId) draft.stageId = form.stageId;
+  else delete draft.stageId;
+  if (form.tagIds.length > 0) draft.tagIds = [...form.tagIds];
+  else delete draft.tagIds;
   return { draft };
 }

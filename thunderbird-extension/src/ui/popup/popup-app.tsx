@@ -1,9 +1,24 @@
 import type { MailRecordRef } from '@inbox-crm/shared/schemas';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { ActionOutcome, PopupData, SendToBackground } from '../../background/protocol';
+import type {
+  ActionOutcome,
+  DraftChoices,
+  PopupData,
+  SendToBackground,
+} from '../../background/protocol';
+import { recordUrl } from '../../background/record-url';
 import type { Translate } from '../i18n';
 import { QueueNotice } from '../queue-notice';
-import { type DraftForm, type DraftFormErrors, draftToForm, formToDraft } from './draft-form';
+import {
+  applyChoiceDefaults,
+  type DraftForm,
+  type DraftFormErrors,
+  draftToForm,
+  formToDraft,
+  selectTeam,
+  stagesFor,
+} from './draft-form';
 
 // The message display popup: the sender's CRM card and the three actions. Everything shown comes
 // from the mail or the server and is rendered as text (JSX escapes it); no HTML is injected.
@@ -47,6 +62,16 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
     }
   };
 
+  /** "Open in CRM": the console page in the default browser (the background checks the URL). */
+  const openRecord = (record: RecordRef) => {
+    void send({ type: 'open-record', record })
+      .then((answer) => {
+        if (!answer.ok) setOutcome({ kind: 'failed', message: answer.message ?? '' });
+      })
+      .catch((error: Error) => setOutcome({ kind: 'failed', message: error.message }));
+  };
+  const links: Links = { serverUrl: data?.status.serverUrl, open: openRecord, t };
+
   if (loadError)
     return (
       <p class="error" role="alert">
@@ -69,8 +94,8 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
 
   return (
     <main aria-busy={busy}>
-      <SenderCard data={data} t={t} />
-      {outcome && <OutcomeLine outcome={outcome} t={t} />}
+      <SenderCard data={data} t={t} links={links} />
+      {outcome && <OutcomeLine outcome={outcome} t={t} links={links} />}
       {panel === 'card' && (
         <nav class="actions">
           <button
@@ -98,6 +123,7 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
       )}
       {panel === 'draft' && (
         <DraftEditor
+          send={send}
           data={data}
           t={t}
           busy={busy}
@@ -123,14 +149,64 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
   );
 }
 
-function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
+type RecordRef = Pick<MailRecordRef, 'resModel' | 'resId'>;
+
+interface Links {
+  serverUrl?: string;
+  open: (record: RecordRef) => void;
+  t: Translate;
+}
+
+/** A record's name linking to its console page, opened in the default browser. */
+function RecordLink({
+  record,
+  links,
+  children,
+}: {
+  record: RecordRef;
+  links: Links;
+  children: ComponentChildren;
+}) {
+  const href = recordUrl(links.serverUrl, record);
+  if (!href) return <span>{children}</span>;
+  return (
+    <a
+      href={href}
+      title={links.t('openInCrm')}
+      data-record={`${record.resModel}:${record.resId}`}
+      onClick={(event) => {
+        event.preventDefault();
+        links.open(record);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+function SenderCard({ data, t, links }: { data: PopupData; t: Translate; links: Links }) {
   const context = data.context;
   const sender = context?.sender;
+  const partner = sender?.partner;
   return (
     <section class="card" aria-label={t('senderCard')}>
-      <h1>{sender?.partner?.name ?? data.mail?.fromName ?? data.mail?.fromAddress}</h1>
+      <h1 data-testid="sender-name">
+        {partner ? (
+          <RecordLink record={{ resModel: 'partner', resId: partner.id }} links={links}>
+            {partner.name}
+          </RecordLink>
+        ) : (
+          (data.mail?.fromName ?? data.mail?.fromAddress)
+        )}
+      </h1>
       <p class="muted">{data.mail?.fromAddress}</p>
-      {sender?.company && <p>{sender.company.name}</p>}
+      {sender?.company && (
+        <p data-testid="sender-company">
+          <RecordLink record={{ resModel: 'partner', resId: sender.company.id }} links={links}>
+            {sender.company.name}
+          </RecordLink>
+        </p>
+      )}
       {sender?.partner?.jobPosition && <p class="muted">{sender.partner.jobPosition}</p>}
       {sender?.partner?.phone && <p>{sender.partner.phone}</p>}
       {data.contextError && (
@@ -141,21 +217,23 @@ function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
       {context && !sender?.partner && <p class="muted">{t('senderNotInCrm')}</p>}
       {context && context.alreadyLoggedOn.length > 0 && (
         <p class="in-crm" data-testid="already-in-crm">
-          {t('alreadyInCrm')} <RecordList records={context.alreadyLoggedOn} />
+          {t('alreadyInCrm')} <RecordList records={context.alreadyLoggedOn} links={links} />
         </p>
       )}
       {context && context.alreadyLoggedOn.length === 0 && context.threadOn.length > 0 && (
-        <p class="in-crm">
-          {t('threadInCrm')} <RecordList records={context.threadOn} />
+        <p class="in-crm" data-testid="thread-in-crm">
+          {t('threadInCrm')} <RecordList records={context.threadOn} links={links} />
         </p>
       )}
       {context && context.openOpportunities.length > 0 && (
         <>
           <h2>{t('openOpportunities')}</h2>
-          <ul>
+          <ul data-testid="open-opportunities">
             {context.openOpportunities.map((opportunity) => (
               <li key={opportunity.id}>
-                {opportunity.name}
+                <RecordLink record={{ resModel: 'lead', resId: opportunity.id }} links={links}>
+                  {opportunity.name}
+                </RecordLink>
                 {opportunity.stageName && <span class="muted"> · {opportunity.stageName}</span>}
                 {opportunity.expectedRevenue > 0 && (
                   <span class="muted"> · {opportunity.expectedRevenue.toLocaleString()}</span>
@@ -168,7 +246,7 @@ function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
       {context && context.recentActivities.length > 0 && (
         <>
           <h2>{t('recentActivities')}</h2>
-          <ul>
+          <ul data-testid="recent-activities">
             {context.recentActivities.map((activity) => (
               <li key={activity.id}>
                 {activity.activityTypeName ?? ''} {activity.summary ?? ''}
@@ -182,11 +260,30 @@ function SenderCard({ data, t }: { data: PopupData; t: Translate }) {
   );
 }
 
-function RecordList({ records }: { records: MailRecordRef[] }) {
-  return <span>{records.map((record) => record.name ?? record.resId).join(', ')}</span>;
+function RecordList({ records, links }: { records: MailRecordRef[]; links: Links }) {
+  return (
+    <span>
+      {records.map((record, index) => (
+        <span key={`${record.resModel}:${record.resId}`}>
+          {index > 0 && ', '}
+          <RecordLink record={record} links={links}>
+            {record.name ?? record.resId}
+          </RecordLink>
+        </span>
+      ))}
+    </span>
+  );
 }
 
-function OutcomeLine({ outcome, t }: { outcome: ActionOutcome; t: Translate }) {
+function OutcomeLine({
+  outcome,
+  t,
+  links,
+}: {
+  outcome: ActionOutcome;
+  t: Translate;
+  links: Links;
+}) {
   if (outcome.kind === 'failed')
     return (
       <p class="error" role="alert">
@@ -206,13 +303,17 @@ function OutcomeLine({ outcome, t }: { outcome: ActionOutcome; t: Translate }) {
         ? 'resultLogged'
         : 'resultExisting';
   return (
-    <p class="ok" role="status">
-      {t(key, outcome.record.name ?? outcome.record.resId)}
+    <p class="ok" role="status" data-testid="outcome">
+      {t(key, outcome.record.name ?? outcome.record.resId)}{' '}
+      <RecordLink record={outcome.record} links={links}>
+        {t('openInCrm')}
+      </RecordLink>
     </p>
   );
 }
 
 function DraftEditor(props: {
+  send: SendToBackground;
   data: PopupData;
   t: Translate;
   busy: boolean;
@@ -222,8 +323,24 @@ function DraftEditor(props: {
   const { t } = props;
   const [form, setForm] = useState<DraftForm>(() => draftToForm(props.data.draft));
   const [errors, setErrors] = useState<DraftFormErrors>({});
+  const [choices, setChoices] = useState<DraftChoices | undefined>();
+  useEffect(() => {
+    props
+      .send({ type: 'draft/choices' })
+      .catch((error: Error) => ({
+        teams: [],
+        sharedStages: [],
+        tags: [],
+        error: error.message,
+      }))
+      .then((loaded: DraftChoices) => {
+        setChoices(loaded);
+        setForm((current) => applyChoiceDefaults(current, loaded));
+      });
+  }, []);
   const field = (
-    name: keyof DraftForm,
+    name:
+      'name' | 'contactName' | 'contactEmail' | 'companyName' | 'expectedRevenue' | 'dateDeadline',
     label: string,
     type: 'text' | 'email' | 'date' = 'text',
   ) => (
@@ -244,11 +361,17 @@ function DraftEditor(props: {
   );
   const submit = (event: Event) => {
     event.preventDefault();
-    const checked = formToDraft(form, props.data.draft);
+    const checked = formToDraft(form, props.data.draft, choices);
     if (checked.errors) return setErrors(checked.errors);
     setErrors({});
     props.onSubmit(checked.draft);
   };
+  const stages = choices ? stagesFor(choices, form.teamId) : [];
+  const toggleTag = (id: string, on: boolean) =>
+    setForm({
+      ...form,
+      tagIds: on ? [...form.tagIds, id] : form.tagIds.filter((tagId) => tagId !== id),
+    });
   return (
     <form class="draft" onSubmit={submit}>
       {field('name', 'fieldName')}
@@ -275,6 +398,69 @@ function DraftEditor(props: {
           <option value="3">{t('priorityVeryHigh')}</option>
         </select>
       </label>
+      {!choices && <p class="muted">{t('loadingChoices')}</p>}
+      {choices?.error && (
+        <p class="error" role="alert" data-testid="choices-error">
+          {t('choicesFailed', choices.error)}
+        </p>
+      )}
+      {choices && choices.teams.length > 0 && (
+        <label>
+          {t('fieldTeam')}
+          <select
+            name="teamId"
+            value={form.teamId}
+            onChange={(event) =>
+              setForm(selectTeam(form, choices, (event.currentTarget as HTMLSelectElement).value))
+            }
+          >
+            {choices.teams.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {stages.length > 0 && (
+        <label>
+          {t('fieldStage')}
+          <select
+            name="stageId"
+            value={form.stageId}
+            aria-invalid={errors.stageId ? 'true' : undefined}
+            onChange={(event) =>
+              setForm({ ...form, stageId: (event.currentTarget as HTMLSelectElement).value })
+            }
+          >
+            {stages.map((stage) => (
+              <option key={stage.id} value={stage.id}>
+                {stage.name}
+              </option>
+            ))}
+          </select>
+          {errors.stageId && <span class="error">{t(errors.stageId)}</span>}
+        </label>
+      )}
+      {choices && choices.tags.length > 0 && (
+        <fieldset class="tags" data-testid="tags">
+          <legend>{t('fieldTags')}</legend>
+          {choices.tags.map((tag) => (
+            <label key={tag.id} class="inline">
+              <input
+                type="checkbox"
+                name="tagIds"
+                value={tag.id}
+                checked={form.tagIds.includes(tag.id)}
+                onChange={(event) =>
+                  toggleTag(tag.id, (event.currentTarget as HTMLInputElement).checked)
+                }
+              />
+              {tag.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <p class="muted">{t('emlWillBeArchived')}</p>
       <div class="buttons">
         <button type="submit" disabled={props.busy}>
