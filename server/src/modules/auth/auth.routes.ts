@@ -19,7 +19,7 @@ import { demoAccountsAllowed, installAuthentication } from './authentication';
 import { sessionCookieName, sessionCookieOptions } from './console-session';
 import { issueCsrfToken } from './csrf-protection';
 import { entraSignInStartPath } from './entra-console-sign-in';
-import { entraSettingsFrom } from './entra-settings';
+import { entraRealAuthority, entraSettingsFrom } from './entra-settings';
 import { assertCsrfTokenValid } from './csrf-protection';
 import { signInWithPassword } from './password-sign-in';
 import { recordAuditEvent } from '../audit/audit.service';
@@ -53,7 +53,9 @@ export const authModule: AppModule = {
           outlookAddin: entra
             ? {
                 clientId: entra.clientId,
-                authority: `${entra.authorityUrl}/${entra.tenantId}`,
+                // MSAL.js in the browser talks to Entra itself and refuses http authorities: an
+                // http ENTRA_AUTHORITY_URL (the local fake in tests) only redirects the server.
+                authority: `${entra.authorityUrl.startsWith('https://') ? entra.authorityUrl : entraRealAuthority}/${entra.tenantId}`,
                 scopes: [`${config.ENTRA_APP_ID_URI ?? `api://${entra.clientId}`}/access_as_user`],
               }
             : undefined,

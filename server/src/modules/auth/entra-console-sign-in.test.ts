@@ -72,7 +72,8 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
       enabled: true,
       outlookAddin: {
         clientId: clientId.toLowerCase(),
-        authority: `${fake.url}/${tenant.toLowerCase()}`,
+        // The fake is on http: browsers are sent to Entra's https authority (tests route it).
+        authority: `https://login.microsoftonline.com/${tenant.toLowerCase()}`,
         scopes: [`api://${clientId.toLowerCase()}/access_as_user`],
       },
     });

@@ -36,6 +36,7 @@ interface SigningKey {
 interface PendingCode {
   clientId: string;
   redirectUri: string;
+  scope: string;
   codeChallenge?: string;
   nonce?: string;
   user: FakeEntraUser;
@@ -59,6 +60,15 @@ export class FakeEntra {
   /** Who the authorize endpoint signs in next. */
   nextUser: FakeEntraUser | undefined;
   readonly clients = new Map<string, string>();
+  /**
+   * Redirect URIs registered as single-page application: codes issued for them are redeemed
+   * without a client secret, from the browser (CORS), like Entra's SPA platform.
+   */
+  readonly spaRedirectUris = new Set<string>();
+  /** Delegated API scopes (`api://<id>/access_as_user`) → the audience of the access token issued. */
+  readonly apiScopes = new Map<string, string>();
+  /** The next authorize request is answered with this error (e.g. consent refused). */
+  nextAuthorizeError: { error: string; description: string } | undefined;
   private readonly keys: SigningKey[] = [];
   private readonly codes = new Map<string, PendingCode>();
   private readonly hanging = new Set<ServerResponse>();
@@ -250,19 +260,31 @@ export class FakeEntra {
       res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request"}');
       return;
     }
-    const code = randomBytes(24).toString('base64url');
-    this.codes.set(code, {
-      clientId,
-      redirectUri,
-      codeChallenge: url.searchParams.get('code_challenge') ?? undefined,
-      nonce: url.searchParams.get('nonce') ?? undefined,
-      user,
-      tenant,
-    });
-    const back = new URL(redirectUri);
-    back.searchParams.set('code', code);
+    // The answer goes in the query, or in the fragment when asked (MSAL.js's default).
+    const answer = new URLSearchParams();
+    const failure = this.nextAuthorizeError;
+    this.nextAuthorizeError = undefined;
+    if (failure) {
+      answer.set('error', failure.error);
+      answer.set('error_description', failure.description);
+    } else {
+      const code = randomBytes(24).toString('base64url');
+      this.codes.set(code, {
+        clientId,
+        redirectUri,
+        scope: url.searchParams.get('scope') ?? '',
+        codeChallenge: url.searchParams.get('code_challenge') ?? undefined,
+        nonce: url.searchParams.get('nonce') ?? undefined,
+        user,
+        tenant,
+      });
+      answer.set('code', code);
+    }
     const state = url.searchParams.get('state');
-    if (state) back.searchParams.set('state', state);
+    if (state) answer.set('state', state);
+    const back = new URL(redirectUri);
+    if (url.searchParams.get('response_mode') === 'fragment') back.hash = answer.toString();
+    else for (const [name, value] of answer) back.searchParams.set(name, value);
     res.writeHead(302, { location: back.href }).end();
   }
 
@@ -270,8 +292,14 @@ export class FakeEntra {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    // Entra answers SPA token requests cross-origin.
+    const cors: Record<string, string> = req.headers.origin
+      ? { 'access-control-allow-origin': '*' }
+      : {};
     const fail = (error: string): void => {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+      res
+        .writeHead(400, { 'content-type': 'application/json', ...cors })
+        .end(JSON.stringify({ error }));
     };
     const code = form.get('code') ?? '';
     const pending = this.codes.get(code);
@@ -285,7 +313,8 @@ export class FakeEntra {
       clientSecret = decodeURIComponent(secret ?? '');
     }
     if (form.get('grant_type') !== 'authorization_code' || !pending) return fail('invalid_grant');
-    if (clientId !== pending.clientId || this.clients.get(clientId) !== clientSecret)
+    const spa = this.spaRedirectUris.has(pending.redirectUri);
+    if (clientId !== pending.clientId || (!spa && this.clients.get(clientId) !== clientSecret))
       return fail('invalid_client');
     if (form.get('redirect_uri') !== pending.redirectUri) return fail('invalid_grant');
     if (pending.codeChallenge) {
@@ -312,12 +341,18 @@ export class FakeEntra {
       nonce: pending.nonce,
       ver: '2.0',
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
+    // An access token for our API when its scope was asked for; else an opaque one (Graph's).
+    const requested = `${form.get('scope') ?? ''} ${pending.scope}`.split(' ');
+    const apiScope = requested.find((scope) => this.apiScopes.has(scope));
+    const accessToken = apiScope
+      ? await this.issueAccessToken(pending.user, this.apiScopes.get(apiScope)!)
+      : randomBytes(32).toString('base64url');
+    res.writeHead(200, { 'content-type': 'application/json', ...cors }).end(
       JSON.stringify({
         token_type: 'Bearer',
-        scope: 'openid profile email',
+        scope: apiScope ? `${apiScope} openid profile email` : 'openid profile email',
         expires_in: 3600,
-        access_token: randomBytes(32).toString('base64url'),
+        access_token: accessToken,
         id_token: idToken,
       }),
     );

@@ -19,6 +19,8 @@ export interface FakeEntraOboOptions {
 export class FakeEntraObo {
   /** Assertions (incoming user tokens) the endpoint refuses: `invalid_grant`, like an expired token. */
   readonly refusedAssertions = new Set<string>();
+  /** Refuse every assertion (`invalid_grant`), e.g. consent withdrawn for the whole tenant. */
+  refuseEveryAssertion = false;
   /** Every grant served, in order (`on_behalf_of` | `refresh_token`). */
   readonly grants: string[] = [];
   /** Form bodies received (tests check what msal sent). */
@@ -79,7 +81,7 @@ export class FakeEntraObo {
       if (form.get('requested_token_use') !== 'on_behalf_of' || !assertion) {
         return refuse(res, 400, 'invalid_request', 'AADSTS900144: assertion is required.');
       }
-      if (this.refusedAssertions.has(assertion)) {
+      if (this.refuseEveryAssertion || this.refusedAssertions.has(assertion)) {
         return refuse(
           res,
           400,
