@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { connectTestDatabase } from '../../../server/src/db/test-database';
-import { createTestContext, type TestUser } from '../../../server/src/test-support/test-context';
+import {
+  createTestContext,
+  type TestUser,
+  type TestUserOptions,
+} from '../../../server/src/test-support/test-context';
 
 // The real CRM server (every module) on a fresh test database, listening on 127.0.0.1 for the
 // extension running inside Thunderbird, with a salesperson and their personal API token.
@@ -16,15 +20,25 @@ export interface RunningCrmServer {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The same call as another user (e.g. an admin configuring teams). */
+  apiAs<T = unknown>(
+    as: TestUser,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  createUser(options?: TestUserOptions): Promise<TestUser>;
   download(path: string): Promise<Buffer>;
   stop(): Promise<void>;
 }
 
-export async function startCrmServer(): Promise<RunningCrmServer> {
+export async function startCrmServer(
+  options: { env?: Record<string, string> } = {},
+): Promise<RunningCrmServer> {
   // The benchmark runner connects the database itself; tests get a fresh one per file.
   const ownsDatabase = mongoose.connection.readyState !== mongoose.ConnectionStates.connected;
   const database = ownsDatabase ? await connectTestDatabase() : undefined;
-  const context = createTestContext();
+  const context = createTestContext({ env: options.env });
   const server = http.createServer(context.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -33,11 +47,11 @@ export async function startCrmServer(): Promise<RunningCrmServer> {
     name: 'Sofia Marin',
     email: 'sofia.marin@larchmont.example.net',
   });
-  const api = async <T>(method: string, path: string, body?: unknown) => {
+  const apiAs = async <T>(as: TestUser, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
       headers: {
-        ...user.auth,
+        ...as.auth,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -45,6 +59,8 @@ export async function startCrmServer(): Promise<RunningCrmServer> {
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    apiAs<T>(user, method, path, body);
   const download = async (path: string) => {
     const response = await fetch(`${baseUrl}/api/v1${path}`, { headers: user.auth });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
@@ -54,6 +70,8 @@ export async function startCrmServer(): Promise<RunningCrmServer> {
     baseUrl,
     user,
     api,
+    apiAs,
+    createUser: (userOptions) => context.createUser(userOptions),
     download,
     stop: async () => {
       server.closeAllConnections();

@@ -37,6 +37,8 @@ export interface LaunchOptions {
   mailFolders?: Record<string, Buffer[]>;
   prefs?: Record<string, string | number | boolean>;
   xpiPath?: string;
+  /** Files to put into Thunderbird's scratch HOME before start (path below HOME → content). */
+  homeFiles?: Record<string, { content: string; mode?: number }>;
 }
 
 export interface ThunderbirdInstance {
@@ -139,6 +141,11 @@ export async function launchThunderbird(options: LaunchOptions): Promise<Thunder
   const logPath = path.join(workDir, 'thunderbird.log');
   await mkdir(path.join(profileDir, 'extensions'), { recursive: true });
   await mkdir(homeDir);
+  for (const [relative, file] of Object.entries(options.homeFiles ?? {})) {
+    const target = path.join(homeDir, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content, { mode: file.mode ?? 0o644 });
+  }
   await writeFile(path.join(profileDir, 'user.js'), userJs({ ...basePrefs, ...options.prefs }));
   await writeTestXpi(
     options.xpiPath ?? testXpiPath,

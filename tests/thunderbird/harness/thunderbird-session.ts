@@ -4,6 +4,7 @@ import { ControlServer } from './control-server';
 import { type RunningCrmServer, startCrmServer } from './crm-server';
 import { ensureTestXpi } from './e2e-environment';
 import {
+  type LaunchOptions,
   launchThunderbird,
   mailFixturesDir,
   type ThunderbirdInstance,
@@ -44,9 +45,12 @@ export async function startThunderbirdSession(options: {
   mailFolders?: Record<string, Buffer[]>;
   prefs?: Record<string, string | number | boolean>;
   connect?: boolean;
+  /** Extra server environment (e.g. ENTRA_* pointing at the local Entra fake). */
+  crmEnv?: Record<string, string>;
+  homeFiles?: LaunchOptions['homeFiles'];
 }): Promise<ThunderbirdSession> {
   ensureTestXpi();
-  const crm = await startCrmServer();
+  const crm = await startCrmServer({ env: options.crmEnv });
   const control = await ControlServer.start();
   let thunderbird: ThunderbirdInstance | undefined;
   const stop = async () => {
@@ -59,6 +63,7 @@ export async function startThunderbirdSession(options: {
       controlPort: control.port,
       mailFolders: options.mailFolders,
       prefs: options.prefs,
+      homeFiles: options.homeFiles,
     });
     await control.waitForEvent((event) => event.type === 'ready', 90_000);
     if (options.connect ?? true) {
