@@ -205,6 +205,29 @@ describeWithChromium('admin console in Chromium', () => {
     await browserContext.close();
   });
 
+  it('shows the team leader (a manager, not an admin) the members and leader by name', async () => {
+    const teams = await api<{ items: Array<{ id: string; name: string }> }>(
+      manager,
+      'get',
+      '/teams',
+    );
+    const team = teams.items.find((candidate) => candidate.name === 'Nordic Sales');
+    expect(team).toBeDefined();
+    // The users list is for admins only; the page names people through the users directory.
+    expect((await context.request.get('/api/v1/users').set(manager.auth)).status).toBe(403);
+    const { context: browserContext } = await newIsolatedContext(browser);
+    const page = await browserContext.newPage();
+    await signIn(page, 'console-manager');
+    await page.goto(`${baseUrl}/teams/${team!.id}`);
+    await page.getByRole('heading', { name: 'Nordic Sales' }).waitFor();
+    expect(await page.getByLabel('Sol Seller').isChecked()).toBe(true);
+    expect(await page.getByLabel('Otto Other').isChecked()).toBe(true);
+    expect(await page.getByLabel('Ada Admin').isChecked()).toBe(false);
+    const leader = page.getByLabel('Team leader');
+    expect(await leader.locator('option:checked').textContent()).toBe('Max Manager');
+    await browserContext.close();
+  });
+
   it('lets a manager edit tags and lost reasons', async () => {
     const { context: browserContext } = await newIsolatedContext(browser);
     const page = await browserContext.newPage();

@@ -338,6 +338,9 @@ describeWithChromium('console record pages in Chromium', () => {
     await page.goto(`${baseUrl}/contacts/${partnerId}`);
     await page.getByRole('heading', { name: 'Ingrid Fjord' }).waitFor();
     await page.getByText('No open opportunities.').waitFor();
+    // Not an admin, yet the salesperson is named (the users directory), not shown as an id.
+    await page.locator('.record-fields').getByText('Sol Seller', { exact: true }).waitFor();
+    expect(await page.locator('.record-fields').getByText(seller.userId).count()).toBe(0);
     await page.goto(`${baseUrl}/contacts/6650f0c2a1b2c3d4e5f60719`);
     await page.getByTestId('record-not-found').waitFor();
     await page.screenshot({

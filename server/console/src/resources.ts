@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { ApiError } from '@inbox-crm/shared/api';
 import {
   listResponseSchema,
   stageListResponseSchema,
   teamListResponseSchema,
+  userDirectorySchema,
   userSchema,
   type Stage,
   type Team,
   type User,
+  type UserDirectoryEntry,
 } from '@inbox-crm/shared/schemas';
 import type { ConsoleApi } from './console-api';
 
@@ -21,7 +24,7 @@ export async function loadTeams(api: ConsoleApi, includeArchived = false): Promi
   return result.items;
 }
 
-/** Users for pickers; managers may not list users, in which case pickers show ids only. */
+/** Users with their logins, for admins; `null` for anyone else (403), who use the directory. */
 export async function loadUsersIfAllowed(api: ConsoleApi): Promise<User[] | null> {
   try {
     const result = await api.client.request({
@@ -31,9 +34,20 @@ export async function loadUsersIfAllowed(api: ConsoleApi): Promise<User[] | null
       response: listResponseSchema(userSchema),
     });
     return result.items;
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return null;
+    throw error;
   }
+}
+
+/** Every user's name (`GET /users/directory`, open to any signed-in user), former users included. */
+export async function loadUserDirectory(api: ConsoleApi): Promise<UserDirectoryEntry[]> {
+  const result = await api.client.request({
+    method: 'GET',
+    path: '/users/directory',
+    response: userDirectorySchema,
+  });
+  return result.items;
 }
 
 export async function loadStagesOfTeam(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   accessLevelSchema,
+  listResponseSchema,
   objectIdSchema,
   paginationQuerySchema,
   queryBooleanSchema,
@@ -85,3 +86,22 @@ export type ListUsersQuery = z.output<typeof listUsersQuerySchema>;
 export type ListUsersQueryInput = z.input<typeof listUsersQuerySchema>;
 
 export const userIdParamsSchema = z.object({ id: objectIdSchema });
+
+// ---------- GET /api/v1/users/directory (every signed-in user) ----------
+
+/** Who is who, for showing names (salespeople, assignees): no login, e-mail or access level. */
+export const userDirectoryEntrySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+});
+export type UserDirectoryEntry = z.infer<typeof userDirectoryEntrySchema>;
+
+export const userDirectoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type UserDirectoryQuery = z.output<typeof userDirectoryQuerySchema>;
+
+export const userDirectorySchema = listResponseSchema(userDirectoryEntrySchema);
+export type UserDirectory = z.infer<typeof userDirectorySchema>;

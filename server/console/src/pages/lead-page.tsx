@@ -11,7 +11,7 @@ import {
 import { ActivityList, AttachmentList, Chatter, loadVisible, recordPageFallback } from '../chatter';
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, type FieldErrors } from '../forms';
-import { loadStagesOfTeam, loadTeams, loadUsersIfAllowed } from '../resources';
+import { loadStagesOfTeam, loadTeams, loadUserDirectory } from '../resources';
 import { followLink } from '../router';
 import { Button, FormStatus, Page, formatMoney, useAsync } from '../ui';
 import { LostDialog } from './pipeline-page';
@@ -19,7 +19,7 @@ import { LostDialog } from './pipeline-page';
 /** A user's name where the caller may list users, their own name, else the id (non-admins cannot list users). */
 export function useUserName(): (userId: string | null) => string {
   const { api, me } = useConsole();
-  const users = useAsync(() => loadUsersIfAllowed(api), [api]);
+  const users = useAsync(() => loadUserDirectory(api), [api]);
   return (userId) => {
     if (!userId) return '—';
     if (userId === me?.id) return me.name;

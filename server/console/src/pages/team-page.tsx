@@ -11,7 +11,7 @@ import {
 import { useConsole, useTranslate } from '../context';
 import { errorsFromApi, numberFromInput, validateForm, type FieldErrors } from '../forms';
 import { moveItem, sequenceChanges } from '../pipeline-order';
-import { loadStagesOfTeam, loadUsersIfAllowed } from '../resources';
+import { loadStagesOfTeam, loadUserDirectory, loadUsersIfAllowed } from '../resources';
 import { Button, CheckboxField, FormStatus, Page, SelectField, TextField, useAsync } from '../ui';
 
 interface TeamForm {
@@ -46,7 +46,14 @@ export function TeamPage(props: { teamId: string }) {
       api.client.request({ method: 'GET', path: `/teams/${props.teamId}`, response: teamSchema }),
       loadUsersIfAllowed(api),
     ]);
-    return { team, users };
+    if (users) return { team, users };
+    // A team leader who is not an admin: names from the directory; former users only if in the team.
+    const directory = await loadUserDirectory(api);
+    const inTeam = new Set([...team.memberUserIds, team.leaderId ?? '']);
+    const names = directory
+      .filter((user) => user.active || inTeam.has(user.id))
+      .map((user) => ({ id: user.id, name: user.name }));
+    return { team, users: names };
   }, [api, props.teamId]);
   if (loaded.error)
     return (
@@ -63,7 +70,10 @@ export function TeamPage(props: { teamId: string }) {
   return <TeamEditor team={loaded.data.team} users={loaded.data.users} onSaved={loaded.reload} />;
 }
 
-function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }) {
+/** `login` only when the caller may list users (admins). */
+type TeamUser = Pick<User, 'id' | 'name'> & { login?: string };
+
+function TeamEditor(props: { team: Team; users: TeamUser[]; onSaved(): void }) {
   const { api } = useConsole();
   const t = useTranslate();
   const [form, setForm] = useState<TeamForm>(() => formFromTeam(props.team));
@@ -74,9 +84,8 @@ function TeamEditor(props: { team: Team; users: User[] | null; onSaved(): void }
     setSaved(null);
   };
 
-  const userName = (id: string) => props.users?.find((user) => user.id === id)?.name ?? id;
-  const userOptions =
-    props.users ?? props.team.memberUserIds.map((id) => ({ id, name: id }) as User);
+  const userName = (id: string) => props.users.find((user) => user.id === id)?.name ?? id;
+  const userOptions = props.users;
 
   const save = async (event: Event) => {
     event.preventDefault();

@@ -326,6 +326,20 @@ const rows: MatrixRow[] = [
     expected: adminsOnly(200),
   },
   {
+    route: 'GET /users/directory',
+    action: 'read the names of all users (no logins, e-mails or levels)',
+    request: () => ({ method: 'get', url: '/users/directory' }),
+    expected: everyone(200),
+    check: (body, _level, f) => {
+      const items = (body as { items: Array<Record<string, unknown>> }).items;
+      const colleague = items.find((item) => item.id === f.colleague.userId);
+      expect(colleague).toEqual({ id: f.colleague.userId, name: expect.any(String), active: true });
+      expect(items.every((item) => Object.keys(item).sort().join() === 'active,id,name')).toBe(
+        true,
+      );
+    },
+  },
+  {
     route: 'POST /users',
     action: 'add a user',
     request: (_f, level) => ({

@@ -7,6 +7,8 @@ import {
   listResponseSchema,
   listUsersQuerySchema,
   updateUserBodySchema,
+  userDirectoryQuerySchema,
+  userDirectorySchema,
   userIdParamsSchema,
   userSchema,
   userTokenParamsSchema,
@@ -15,11 +17,17 @@ import {
 import { reply } from '../../http/api-router';
 import type { AppModule } from '../app-module';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-token.service';
-import { createUserAsAdmin, getUser, listUsers, updateUserAsAdmin } from './user.service';
+import {
+  createUserAsAdmin,
+  getUser,
+  listUserDirectory,
+  listUsers,
+  updateUserAsAdmin,
+} from './user.service';
 
 const tag = 'Users';
 
-/** Admin: users, their access levels, and their API tokens. */
+/** Admin: users, their access levels, and their API tokens; everyone: the users' names (directory). */
 export const usersModule: AppModule = {
   name: 'users',
   registerRoutes(router) {
@@ -36,6 +44,18 @@ export const usersModule: AppModule = {
         },
       },
       ({ actor, query }) => listUsers(actor, query),
+    );
+    // Before `/users/:id`, which would otherwise take "directory" for an id.
+    router.add(
+      {
+        method: 'get',
+        path: '/users/directory',
+        summary: 'Names of all users, for any signed-in user (id, name, active)',
+        tag,
+        query: userDirectoryQuerySchema,
+        responses: { 200: { description: 'Users by name', schema: userDirectorySchema } },
+      },
+      ({ query }) => listUserDirectory(query),
     );
     router.add(
       {

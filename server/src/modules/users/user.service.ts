@@ -7,6 +7,8 @@ import type {
   Me,
   UpdateUserBody,
   User,
+  UserDirectory,
+  UserDirectoryQuery,
 } from '@inbox-crm/shared/schemas';
 import { createPartnerBodySchema } from '@inbox-crm/shared/schemas';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
@@ -141,6 +143,32 @@ export async function listUsers(actor: Actor, query: ListUsersQuery): Promise<Li
     UserModel.countDocuments(filter),
   ]);
   return { items: records.map(toUser), total, limit: query.limit, offset: query.offset };
+}
+
+/**
+ * Names of every user (active or not: a former salesperson's records still name them), for any
+ * signed-in user. Only id, name and active: logins, e-mails and access levels stay admin-only.
+ */
+export async function listUserDirectory(query: UserDirectoryQuery): Promise<UserDirectory> {
+  const [records, total] = await Promise.all([
+    UserModel.find({})
+      .select({ name: 1, active: 1 })
+      .sort({ name: 1, _id: 1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean<Array<Pick<UserRecord, '_id' | 'name' | 'active'>>>(),
+    UserModel.countDocuments({}),
+  ]);
+  return {
+    items: records.map((record) => ({
+      id: record._id.toString(),
+      name: record.name,
+      active: record.active,
+    })),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }
 
 export async function getUser(actor: Actor, userId: string): Promise<User> {
