@@ -374,6 +374,52 @@ describeWithChromium(
       await expectCleanPage(pane);
     });
 
+    test('"Open in CRM" hands console links to Outlook (openBrowserWindow) where it can, else opens them as links', async () => {
+      // The opportunity "Create opportunity" made from this mail above.
+      const [lead] = await leads('Request for quotation: 120 ergonomic office chairs');
+      const partners = await crm.request
+        .get('/api/v1/partners')
+        .query({ search: 'margaret.lindqvist@bluefin-logistics.example.com' })
+        .set(user.auth)
+        .expect(200);
+      const sender = (partners.body as { items: { id: string; name: string }[] }).items[0]!;
+      const openedUrls = (page: Page) =>
+        page.evaluate(
+          () =>
+            (window as unknown as { __fakeOutlook: { openedBrowserUrls: string[] } }).__fakeOutlook
+              .openedBrowserUrls,
+        );
+
+      const desktop = await open({
+        mails: [rfq],
+        sets: { Mailbox: '1.15', DialogApi: '1.2', OpenBrowserWindowApi: '1.1' },
+      });
+      const leadLink = desktop.page
+        .getByRole('link', { name: `Open ${lead!.name} in the CRM` })
+        .first();
+      await leadLink.click();
+      await desktop.page
+        .getByRole('link', { name: `Open ${sender.name} in the CRM` })
+        .first()
+        .click();
+      expect(await openedUrls(desktop.page)).toEqual([
+        `${server.origin}/leads/${lead!.id}`,
+        `${server.origin}/contacts/${sender.id}`,
+      ]);
+      expect(desktop.context.pages()).toHaveLength(1);
+      await expectCleanPage(desktop);
+
+      // Without the API (Outlook on the web before 1.1 of the set): a plain new-tab link.
+      const web = await open({ mails: [rfq] });
+      const link = web.page.getByRole('link', { name: `Open ${lead!.name} in the CRM` }).first();
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      const tab = web.context.waitForEvent('page');
+      await link.click();
+      expect((await tab).url()).toBe(`${server.origin}/leads/${lead!.id}`);
+      expect(await openedUrls(web.page)).toEqual([]);
+    });
+
     test('zh-CN Outlook gets the pane in Chinese, and the pinned pane follows the selected mail', async () => {
       const pane = await open({ mails: [chinese, romanian], displayLanguage: 'zh-CN' });
       await pane.page.getByRole('heading', { name: '发件人' }).waitFor();

@@ -1,5 +1,5 @@
 import { noCapabilities } from '../host/requirement-sets';
-import { AccountManager } from './account-manager';
+import { AccountManager, expiresWithin } from './account-manager';
 import { ApiTokenStore, type RoamingSettings } from './api-token-store';
 
 const validToken = `icrm_${'a1B2c3D4e5'.repeat(4)}${'Z9y8x7w6v'}`;
@@ -60,5 +60,65 @@ describe('AccountManager with a personal API token', () => {
   test('Microsoft sign-in is offered as the dialog when the host has no NAA, and not at all without Entra', () => {
     expect(manager(roamingSettings(), true).microsoftSignIn).toBe('dialog');
     expect(manager(roamingSettings(), false).microsoftSignIn).toBeNull();
+  });
+});
+
+describe('A Microsoft token for the server (Outlook contact sync consent)', () => {
+  const jwt = (payload: object) =>
+    `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
+
+  test('without Entra on the server there is none to get, with a code the pane can explain', async () => {
+    await expect(manager(roamingSettings(), false).acquireMicrosoftToken()).rejects.toMatchObject({
+      errorCode: 'microsoft_unavailable',
+    });
+  });
+
+  test('the dialog gets the server’s Entra settings and the login hint in its URL', async () => {
+    const opened: string[] = [];
+    (globalThis as unknown as { Office: unknown }).Office = {
+      context: {
+        ui: {
+          displayDialogAsync: (
+            url: string,
+            _options: unknown,
+            callback: (result: unknown) => void,
+          ) => {
+            opened.push(url);
+            callback({ status: 'failed', error: { code: 12009, message: 'blocked' } });
+          },
+        },
+      },
+    };
+    const accounts = new AccountManager({
+      capabilities: { ...noCapabilities, dialogApi: true },
+      entra: {
+        clientId: 'c1',
+        authority: 'https://login.microsoftonline.com/t1',
+        scopes: ['api://c1/access_as_user'],
+      },
+      tokenStore: new ApiTokenStore(roamingSettings()),
+      loginHint: 'sofia@contoso.test',
+      dialogUrl: 'https://crm.example.net/addins/outlook/sign-in-dialog.html',
+    });
+    await expect(accounts.acquireMicrosoftToken()).rejects.toMatchObject({ code: 12009 });
+    const url = new URL(opened[0]!);
+    expect(url.origin + url.pathname).toBe(
+      'https://crm.example.net/addins/outlook/sign-in-dialog.html',
+    );
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      clientId: 'c1',
+      authority: 'https://login.microsoftonline.com/t1',
+      scope: 'api://c1/access_as_user',
+      loginHint: 'sofia@contoso.test',
+    });
+    delete (globalThis as unknown as { Office?: unknown }).Office;
+  });
+
+  test('a dialog token is reused only while it has more than the margin left', () => {
+    const now = Date.parse('2026-11-29T19:00:00Z');
+    const exp = (ms: number) => jwt({ exp: Math.floor((now + ms) / 1000) });
+    expect(expiresWithin(exp(60 * 60_000), 5 * 60_000, now)).toBe(false);
+    expect(expiresWithin(exp(2 * 60_000), 5 * 60_000, now)).toBe(true);
+    expect(expiresWithin('not-a-jwt', 5 * 60_000, now)).toBe(true);
   });
 });

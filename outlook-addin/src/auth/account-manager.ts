@@ -68,11 +68,48 @@ export class AccountManager {
       return;
     }
     if (this.microsoftSignIn === 'dialog') {
-      this.dialogToken = await signInWithDialog(this.options.dialogUrl);
+      this.dialogToken = await signInWithDialog(this.#dialogUrl());
       this.method = 'dialog';
       return;
     }
-    throw new Error('Microsoft sign-in is not available here');
+    throw microsoftUnavailable();
+  }
+
+  /**
+   * A Microsoft (Entra) access token for the CRM API, whatever the pane signed in with: the server
+   * needs one to act for the user at Microsoft (the Outlook contact sync's on-behalf-of exchange).
+   * Silent when possible, else the user's interaction (NAA pop-up or the Office dialog); call it
+   * from a click so the pop-up is allowed.
+   */
+  async acquireMicrosoftToken(): Promise<string> {
+    if (this.nestedApp) {
+      try {
+        return await this.nestedApp.acquireTokenSilently();
+      } catch {
+        // No cached account or consent missing: ask the user (Entra shows consent/MFA as needed).
+        return this.nestedApp.acquireTokenInteractively();
+      }
+    }
+    if (this.microsoftSignIn === 'dialog') {
+      if (this.dialogToken && !expiresWithin(this.dialogToken, 5 * 60_000)) return this.dialogToken;
+      const token = await signInWithDialog(this.#dialogUrl());
+      if (this.method === 'dialog') this.dialogToken = token;
+      return token;
+    }
+    throw microsoftUnavailable();
+  }
+
+  /** The dialog page runs MSAL itself: it gets the server's Entra settings in its query string. */
+  #dialogUrl(): string {
+    const url = new URL(this.options.dialogUrl);
+    const entra = this.options.entra;
+    if (entra) {
+      url.searchParams.set('clientId', entra.clientId);
+      url.searchParams.set('authority', entra.authority);
+      for (const scope of entra.scopes) url.searchParams.append('scope', scope);
+    }
+    if (this.options.loginHint) url.searchParams.set('loginHint', this.options.loginHint);
+    return url.toString();
   }
 
   async signInWithApiToken(token: string): Promise<void> {
@@ -105,5 +142,23 @@ export class AccountManager {
       case null:
         throw new Error('Not signed in');
     }
+  }
+}
+
+function microsoftUnavailable(): Error {
+  return Object.assign(new Error('Microsoft sign-in is not available here'), {
+    errorCode: 'microsoft_unavailable',
+  });
+}
+
+/** True when the JWT's `exp` is within `marginMs` (or unreadable: then it is not reused). */
+export function expiresWithin(token: string, marginMs: number, now = Date.now()): boolean {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp !== 'number' || exp * 1000 - now < marginMs;
+  } catch {
+    return true;
   }
 }

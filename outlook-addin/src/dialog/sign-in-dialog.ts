@@ -1,5 +1,5 @@
 import type { DialogSignInMessage } from '../auth/dialog-sign-in';
-import { parseEntraClientConfig } from '../auth/entra-config';
+import { parseEntraClientConfig, type EntraClientConfig } from '../auth/entra-config';
 
 /**
  * Sign-in dialog page (fallback when Outlook has no nested app authentication). It runs MSAL's
@@ -10,13 +10,35 @@ function send(message: DialogSignInMessage): void {
   Office.context.ui.messageParent(JSON.stringify(message));
 }
 
-async function run(): Promise<void> {
+const configKey = 'inbox-crm.sign-in-dialog';
+
+/**
+ * The pane's query string on the first visit; kept in this dialog's sessionStorage because Entra
+ * redirects back to the page without it.
+ */
+function dialogConfig(): { config: EntraClientConfig | null; loginHint?: string } {
   const params = new URLSearchParams(location.search);
-  const config = parseEntraClientConfig({
-    clientId: params.get('clientId'),
-    authority: params.get('authority'),
-    scopes: params.getAll('scope'),
-  });
+  if (params.has('clientId')) {
+    const fromQuery = {
+      clientId: params.get('clientId'),
+      authority: params.get('authority'),
+      scopes: params.getAll('scope'),
+      loginHint: params.get('loginHint') ?? undefined,
+    };
+    sessionStorage.setItem(configKey, JSON.stringify(fromQuery));
+    return { config: parseEntraClientConfig(fromQuery), loginHint: fromQuery.loginHint };
+  }
+  const stored = JSON.parse(sessionStorage.getItem(configKey) ?? 'null') as {
+    loginHint?: unknown;
+  } | null;
+  return {
+    config: parseEntraClientConfig(stored),
+    loginHint: typeof stored?.loginHint === 'string' ? stored.loginHint : undefined,
+  };
+}
+
+async function run(): Promise<void> {
+  const { config, loginHint } = dialogConfig();
   if (!config)
     throw Object.assign(new Error('The sign-in page was opened without its configuration'), {
       errorCode: 'config',
@@ -27,12 +49,15 @@ async function run(): Promise<void> {
     auth: { clientId: config.clientId, authority: config.authority, redirectUri },
     cache: { cacheLocation: 'sessionStorage' },
   });
-  const result = await application.handleRedirectPromise();
+  // Back from Entra on the redirect page itself: no navigation to the start page (whose query
+  // string is in sessionStorage anyway).
+  const result = await application.handleRedirectPromise({ navigateToLoginRequestUrl: false });
   if (result) {
+    sessionStorage.removeItem(configKey);
     send({ type: 'token', accessToken: result.accessToken });
     return;
   }
-  await application.loginRedirect({ scopes: config.scopes, redirectStartPage: location.href });
+  await application.loginRedirect({ scopes: config.scopes, loginHint });
 }
 
 Office.onReady(() => {

@@ -18,7 +18,14 @@ describe('detectCapabilities', () => {
 
   test('a Mailbox 1.15 host with NAA supports everything', () => {
     expect(
-      detectCapabilities(host({ Mailbox: '1.15', NestedAppAuth: '1.1', DialogApi: '1.2' })),
+      detectCapabilities(
+        host({
+          Mailbox: '1.15',
+          NestedAppAuth: '1.1',
+          DialogApi: '1.2',
+          OpenBrowserWindowApi: '1.1',
+        }),
+      ),
     ).toEqual({
       attachmentContent: true,
       multiSelect: true,
@@ -26,6 +33,7 @@ describe('detectCapabilities', () => {
       loadItemById: true,
       nestedAppAuth: true,
       dialogApi: true,
+      openBrowserWindow: true,
     });
   });
 

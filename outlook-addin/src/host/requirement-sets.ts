@@ -15,6 +15,11 @@ export interface HostCapabilities {
   nestedAppAuth: boolean;
   /** DialogApi 1.1: the Office dialog used as the sign-in fallback. */
   dialogApi: boolean;
+  /**
+   * OpenBrowserWindowApi 1.1: `Office.context.ui.openBrowserWindow`, which opens the user's
+   * browser from desktop Outlook (a plain link may open in Outlook's own web view, or nowhere).
+   */
+  openBrowserWindow: boolean;
 }
 
 export interface RequirementChecker {
@@ -43,6 +48,7 @@ export const noCapabilities: HostCapabilities = {
   loadItemById: false,
   nestedAppAuth: false,
   dialogApi: false,
+  openBrowserWindow: false,
 };
 
 export function detectCapabilities(requirements: RequirementChecker | undefined): HostCapabilities {
@@ -62,5 +68,6 @@ export function detectCapabilities(requirements: RequirementChecker | undefined)
     loadItemById: supports('Mailbox', '1.15'),
     nestedAppAuth: supports('NestedAppAuth', '1.1'),
     dialogApi: supports('DialogApi', '1.1'),
+    openBrowserWindow: supports('OpenBrowserWindowApi', '1.1'),
   };
 }

@@ -4,8 +4,10 @@ import { createApiCrmGateway } from './api-crm-gateway';
 describe('Outlook contact sync status through the gateway', () => {
   function gatewayAnswering(status: number, body: unknown) {
     const requests: string[] = [];
-    const fetchStub: typeof fetch = async (input) => {
-      requests.push(String(input));
+    const fetchStub: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const sent = init?.body ? ` ${String(init.body)}` : '';
+      requests.push(`${request.method} ${request.url}${sent}`);
       return new Response(JSON.stringify(body), {
         status,
         headers: { 'content-type': 'application/json' },
@@ -32,10 +34,13 @@ describe('Outlook contact sync status through the gateway', () => {
     });
     await expect(gateway.outlookContactSyncStatus()).resolves.toEqual({
       enabled: true,
+      folderName: 'CRM',
       lastSyncAt: '2026-11-29T10:00:00.000Z',
       lastError: 'Graph did not answer',
+      contactCount: 0,
+      running: false,
     });
-    expect(requests).toEqual(['http://127.0.0.1:9/api/v1/outlook-sync/status']);
+    expect(requests).toEqual(['GET http://127.0.0.1:9/api/v1/outlook-sync/status']);
   });
 
   it('reports no status when the server has no Entra configuration', async () => {
@@ -47,6 +52,43 @@ describe('Outlook contact sync status through the gateway', () => {
     const { gateway } = gatewayAnswering(200, { hello: 'world' });
     await expect(gateway.outlookContactSyncStatus()).rejects.toMatchObject({
       code: 'invalid_response',
+    });
+  });
+
+  it('turns the sync on with the Microsoft token, runs it now, and turns it off', async () => {
+    const { gateway, requests } = gatewayAnswering(200, {
+      available: true,
+      enabled: true,
+      folderName: 'CRM',
+      lastSuccessAt: null,
+      lastError: null,
+      contactCount: 7,
+      running: false,
+    });
+    await expect(gateway.enableOutlookContactSync('eyJ.entra.token')).resolves.toMatchObject({
+      enabled: true,
+      contactCount: 7,
+    });
+    await gateway.runOutlookContactSync();
+    await gateway.disableOutlookContactSync();
+    expect(requests).toEqual([
+      'POST http://127.0.0.1:9/api/v1/outlook-sync/consent {"accessToken":"eyJ.entra.token"}',
+      'POST http://127.0.0.1:9/api/v1/outlook-sync/run',
+      'DELETE http://127.0.0.1:9/api/v1/outlook-sync/consent',
+    ]);
+  });
+
+  it('passes the server refusal on with its reason', async () => {
+    const { gateway } = gatewayAnswering(409, {
+      error: {
+        code: 'conflict',
+        message: 'Your Outlook contacts are being synced right now',
+        details: { reason: 'sync_running' },
+      },
+    });
+    await expect(gateway.runOutlookContactSync()).rejects.toMatchObject({
+      status: 409,
+      details: { reason: 'sync_running' },
     });
   });
 });

@@ -33,14 +33,20 @@ function toOutlookSyncStatus(answer: unknown): OutlookContactSyncStatus | null {
   const status = answer as {
     available: boolean;
     enabled: boolean;
+    folderName?: string;
     lastSuccessAt?: string | null;
     lastError?: { message?: string } | null;
+    contactCount?: number;
+    running?: boolean;
   };
   if (!status.available) return null;
   return {
     enabled: status.enabled,
+    folderName: status.folderName ?? 'CRM',
     lastSyncAt: status.lastSuccessAt ?? null,
     lastError: status.lastError?.message ?? null,
+    contactCount: status.contactCount ?? 0,
+    running: status.running ?? false,
   };
 }
 
@@ -126,14 +132,43 @@ export function createApiCrmGateway(options: ApiCrmGatewayOptions): CrmGateway {
         : logMailsToRecord(sources, action.target, deps, { onProgress });
     },
 
-    outlookContactSyncStatus: async (): Promise<OutlookContactSyncStatus | null> => {
-      const answer = await api.request({
-        method: 'GET',
-        path: '/outlook-sync/status',
-        response: outlookSyncStatusValidator,
-      });
-      return toOutlookSyncStatus(answer);
-    },
+    outlookContactSyncStatus: async () =>
+      toOutlookSyncStatus(
+        await api.request({
+          method: 'GET',
+          path: '/outlook-sync/status',
+          response: outlookSyncStatusValidator,
+        }),
+      ),
+
+    enableOutlookContactSync: async (entraAccessToken) =>
+      toOutlookSyncStatus(
+        await api.request({
+          method: 'POST',
+          path: '/outlook-sync/consent',
+          body: { accessToken: entraAccessToken },
+          response: outlookSyncStatusValidator,
+        }),
+      ),
+
+    disableOutlookContactSync: async () =>
+      toOutlookSyncStatus(
+        await api.request({
+          method: 'DELETE',
+          path: '/outlook-sync/consent',
+          response: outlookSyncStatusValidator,
+          idempotent: true,
+        }),
+      ),
+
+    runOutlookContactSync: async () =>
+      toOutlookSyncStatus(
+        await api.request({
+          method: 'POST',
+          path: '/outlook-sync/run',
+          response: outlookSyncStatusValidator,
+        }),
+      ),
 
     recordUrl: (resModel, resId) =>
       new URL(

@@ -6,7 +6,8 @@ import type { MailSelection, OutlookMailSource } from '../host/mail-selection';
 import type { HostCapabilities } from '../host/requirement-sets';
 import type { CrmGateway } from './crm-gateway';
 import type { Translate } from './i18n';
-import { Message, Spinner, errorText } from './ui';
+import { openInBrowser } from '../host/open-in-browser';
+import { Message, OpenLinkContext, Spinner, errorText } from './ui';
 import { MailView } from './views/mail-view';
 import { MultiMailView } from './views/multi-mail-view';
 import { SettingsView } from './views/settings-view';
@@ -85,65 +86,73 @@ export function App(props: AppProps) {
 
   const state = phase.kind === 'ready' ? (selection ? 'ready' : 'loading') : phase.kind;
 
+  const openLink = (url: string) => openInBrowser(url, props.capabilities.openBrowserWindow);
+
   return (
-    <div class="stack" data-app-state={state}>
-      <header class="header">
-        <h1>{t('appTitle')}</h1>
-        {phase.kind === 'ready' && !showSettings && (
-          <button type="button" onClick={() => setShowSettings(true)}>
-            {t('settings')}
-          </button>
+    <OpenLinkContext.Provider value={openLink}>
+      <div class="stack" data-app-state={state}>
+        <header class="header">
+          <h1>{t('appTitle')}</h1>
+          {phase.kind === 'ready' && !showSettings && (
+            <button type="button" onClick={() => setShowSettings(true)}>
+              {t('settings')}
+            </button>
+          )}
+        </header>
+        {phase.kind === 'checking' && <Spinner label={t('loading')} />}
+        {phase.kind === 'error' && (
+          <Message tone="error">
+            {t('errorGeneric', { message: phase.message })}{' '}
+            <button type="button" class="link" onClick={() => void start()}>
+              {t('retry')}
+            </button>
+          </Message>
         )}
-      </header>
-      {phase.kind === 'checking' && <Spinner label={t('loading')} />}
-      {phase.kind === 'error' && (
-        <Message tone="error">
-          {t('errorGeneric', { message: phase.message })}{' '}
-          <button type="button" class="link" onClick={() => void start()}>
-            {t('retry')}
-          </button>
-        </Message>
-      )}
-      {phase.kind === 'sign-in' && accounts && (
-        <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />
-      )}
-      {phase.kind === 'ready' && showSettings && (
-        <SettingsView
-          t={t}
-          gateway={gateway}
-          me={phase.me}
-          capabilities={props.capabilities}
-          onClose={() => setShowSettings(false)}
-          onSignOut={async () => {
-            await accounts?.signOut();
-            setShowSettings(false);
-            setPhase({ kind: 'sign-in' });
-          }}
-        />
-      )}
-      {selectionError && (
-        <Message tone="error">{t('errorGeneric', { message: selectionError })}</Message>
-      )}
-      {phase.kind === 'ready' && !showSettings && (
-        <>
-          {!selection && <Spinner label={t('loading')} />}
-          {selection?.kind === 'none' && <p class="muted">{t('selectMail')}</p>}
-          {selection?.kind === 'one' && source && (
-            <MailView key={source.summary.hostId} t={t} gateway={gateway} source={source} />
-          )}
-          {selection?.kind === 'many' && (
-            <MultiMailView
-              key={selection.summaries.map((summary) => summary.hostId).join(',')}
-              t={t}
-              gateway={gateway}
-              summaries={selection.summaries}
-              createSources={
-                props.sourcesForMany ? () => props.sourcesForMany!(selection.summaries) : null
-              }
-            />
-          )}
-        </>
-      )}
-    </div>
+        {phase.kind === 'sign-in' && accounts && (
+          <SignInView t={t} accounts={accounts} verify={loadMe} onSignedIn={() => undefined} />
+        )}
+        {phase.kind === 'ready' && showSettings && (
+          <SettingsView
+            t={t}
+            gateway={gateway}
+            me={phase.me}
+            capabilities={props.capabilities}
+            getMicrosoftToken={async () => {
+              if (!accounts) throw new Error('Not signed in');
+              return accounts.acquireMicrosoftToken();
+            }}
+            onClose={() => setShowSettings(false)}
+            onSignOut={async () => {
+              await accounts?.signOut();
+              setShowSettings(false);
+              setPhase({ kind: 'sign-in' });
+            }}
+          />
+        )}
+        {selectionError && (
+          <Message tone="error">{t('errorGeneric', { message: selectionError })}</Message>
+        )}
+        {phase.kind === 'ready' && !showSettings && (
+          <>
+            {!selection && <Spinner label={t('loading')} />}
+            {selection?.kind === 'none' && <p class="muted">{t('selectMail')}</p>}
+            {selection?.kind === 'one' && source && (
+              <MailView key={source.summary.hostId} t={t} gateway={gateway} source={source} />
+            )}
+            {selection?.kind === 'many' && (
+              <MultiMailView
+                key={selection.summaries.map((summary) => summary.hostId).join(',')}
+                t={t}
+                gateway={gateway}
+                summaries={selection.summaries}
+                createSources={
+                  props.sourcesForMany ? () => props.sourcesForMany!(selection.summaries) : null
+                }
+              />
+            )}
+          </>
+        )}
+      </div>
+    </OpenLinkContext.Provider>
   );
 }

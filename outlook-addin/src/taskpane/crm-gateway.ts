@@ -33,8 +33,14 @@ export type BatchAction =
 
 export interface OutlookContactSyncStatus {
   enabled: boolean;
+  /** The mailbox folder the contacts go to ("CRM"). */
+  folderName: string;
   lastSyncAt: string | null;
   lastError: string | null;
+  /** Contacts in the Outlook folder after the last run. */
+  contactCount: number;
+  /** A run is going on now (here or on another server). */
+  running: boolean;
 }
 
 /**
@@ -64,6 +70,10 @@ export interface CrmGateway {
   ): Promise<MailActionResult[]>;
   /** Null when the server has no Outlook contact sync. */
   outlookContactSyncStatus(): Promise<OutlookContactSyncStatus | null>;
+  /** Turn the sync on with the user's Microsoft (Entra) access token for the CRM API. */
+  enableOutlookContactSync(entraAccessToken: string): Promise<OutlookContactSyncStatus | null>;
+  disableOutlookContactSync(): Promise<OutlookContactSyncStatus | null>;
+  runOutlookContactSync(): Promise<OutlookContactSyncStatus | null>;
   /** Link to a record in the CRM console. */
   recordUrl(resModel: string, resId: string): string;
 }

@@ -1,4 +1,29 @@
-import type { ComponentChildren } from 'preact';
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext } from 'preact/hooks';
+
+/**
+ * How the pane opens a CRM page: `Office.context.ui.openBrowserWindow` where the host has it
+ * (returns true), else the link's own `target=_blank` (returns false). Provided by the App.
+ */
+export const OpenLinkContext = createContext<(url: string) => boolean>(() => false);
+
+/** A link to a CRM console page ("Open in CRM"), opened in the user's browser. */
+export function CrmLink(props: { href: string; label?: string; children: ComponentChildren }) {
+  const open = useContext(OpenLinkContext);
+  return (
+    <a
+      href={props.href}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-label={props.label}
+      onClick={(event) => {
+        if (open(props.href)) event.preventDefault();
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}
 
 export function Spinner({ label }: { label: string }) {
   return (

@@ -16,6 +16,8 @@ export interface FakeOutlookConfig {
 
 export interface FakeOutlookControl {
   select(indices: number[]): void;
+  /** URLs the pane asked Outlook to open in the browser (`Office.context.ui.openBrowserWindow`). */
+  openedBrowserUrls: string[];
   /** Every Office API the pane called, in order (`getAsFileAsync`, `loadItemByIdAsync:<id>`, …). */
   calls: string[];
   roaming: Record<string, unknown>;
@@ -131,6 +133,7 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
   let selection: number[] = config.initialIndex >= 0 ? [config.initialIndex] : [];
   const control: FakeOutlookControl = {
     select: () => undefined,
+    openedBrowserUrls: [],
     calls,
     roaming,
     loadedItemId: null,
@@ -219,6 +222,67 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
     }
   };
 
+  /**
+   * The Office dialog API (DialogApi 1.1): the dialog is a browser pop-up (Outlook on the web opens
+   * one too); the page in it reaches the pane through `messageParent`. Like Outlook, the first page
+   * must be on the pane's origin (12004) and closing the window reports 12006.
+   */
+  const ui: Record<string, unknown> = {
+    displayDialogAsync: (url: string, ...rest: unknown[]) => {
+      const callback = callbackOf(rest);
+      const target = new URL(url, location.href);
+      calls.push(`displayDialogAsync:${target.pathname}`);
+      if (target.origin !== location.origin) {
+        return later(
+          callback,
+          failed(12004, 'DomainNotTrusted', 'The domain of the URL is not trusted'),
+        );
+      }
+      const popup = window.open(target.href, '_blank', 'popup,width=480,height=640');
+      if (!popup) return later(callback, failed(12009, 'DialogBlocked', 'The dialog was blocked'));
+      const dialogHandlers: Record<string, Array<(event: unknown) => void>> = {};
+      let closedByPane = false;
+      const onMessage = (event: MessageEvent) => {
+        const data = event.data as { type?: unknown; message?: unknown } | null;
+        if (event.source !== popup || data?.type !== '__fakeOfficeDialog') return;
+        for (const handler of dialogHandlers.dialogMessageReceived ?? [])
+          handler({ type: 'dialogMessageReceived', message: data.message, origin: event.origin });
+      };
+      window.addEventListener('message', onMessage);
+      const watcher = setInterval(() => {
+        if (!popup.closed) return;
+        clearInterval(watcher);
+        window.removeEventListener('message', onMessage);
+        if (closedByPane) return;
+        for (const handler of dialogHandlers.dialogEventReceived ?? [])
+          handler({ type: 'dialogEventReceived', error: 12006 });
+      }, 50);
+      later(
+        callback,
+        succeeded({
+          addEventHandler: (type: string, handler: (event: unknown) => void) => {
+            (dialogHandlers[type] ??= []).push(handler);
+          },
+          close: () => {
+            closedByPane = true;
+            popup.close();
+          },
+          messageChild: () => undefined,
+        }),
+      );
+    },
+    messageParent: (message: string) => {
+      calls.push('messageParent');
+      window.opener?.postMessage({ type: '__fakeOfficeDialog', message }, '*');
+    },
+  };
+  if (supports('OpenBrowserWindowApi', '1.1')) {
+    ui.openBrowserWindow = (url: string) => {
+      calls.push('openBrowserWindow');
+      control.openedBrowserUrls.push(url);
+    };
+  }
+
   const install = (office: OfficeGlobal): void => {
     Object.assign(office.context, {
       mailbox,
@@ -226,6 +290,7 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
       contentLanguage: config.displayLanguage,
       diagnostics: { host: 'Outlook', platform: 'OfficeOnline', version: '16.0.0.0' },
       requirements: { isSetSupported: (name: string, version?: string) => supports(name, version) },
+      ui,
       roamingSettings: {
         get: (name: string) => roaming[name],
         set: (name: string, value: unknown) => {

@@ -77,6 +77,12 @@ export interface OpenPaneOptions {
   latencyMs?: number;
   /** A personal API token already saved in the mailbox's roaming settings. */
   apiToken?: string;
+  /**
+   * A local Entra (http) that answers for https://login.microsoftonline.com in this browser
+   * context, the way the server reaches it through ENTRA_AUTHORITY_URL: MSAL.js keeps its real
+   * https authority and the fake's URLs in answers are shown to the page as Entra's.
+   */
+  entraAuthority?: string;
 }
 
 export interface OpenedPane {
@@ -109,6 +115,7 @@ export async function openTaskPane(
       return route.fulfill({ path: file, contentType: 'text/javascript; charset=utf-8' });
     },
   );
+  if (options.entraAuthority) await routeEntraTo(context, options.entraAuthority);
   const config: FakeOutlookConfig = {
     mails: await loadFakeMails(options.mails),
     sets: options.sets ?? { Mailbox: '1.15', DialogApi: '1.2' },
@@ -123,8 +130,15 @@ export async function openTaskPane(
   await context.addInitScript({
     content: `var __name = (target) => target;\n(${installFakeOutlook.toString()})(${JSON.stringify(config)});`,
   });
-  const page = await context.newPage();
   const problems: string[] = [];
+  // The pane and every window it opens (the Office sign-in dialog).
+  context.on('page', (page) => watchPage(page, problems));
+  const page = await context.newPage();
+  await page.goto(`${origin}/addins/outlook/taskpane.html`);
+  return { context, page, remoteRequests, problems };
+}
+
+function watchPage(page: Page, problems: string[]): void {
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
@@ -138,8 +152,30 @@ export async function openTaskPane(
       return;
     problems.push(`console: ${text}`);
   });
-  await page.goto(`${origin}/addins/outlook/taskpane.html`);
-  return { context, page, remoteRequests, problems };
+}
+
+const entraOrigin = 'https://login.microsoftonline.com';
+
+async function routeEntraTo(context: BrowserContext, authority: string): Promise<void> {
+  await context.route(/^https:\/\/login\.microsoftonline\.com\//, async (route) => {
+    const request = route.request();
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': '*',
+      'access-control-allow-methods': 'GET, POST',
+    };
+    if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+    const url = new URL(request.url());
+    const response = await route.fetch({
+      url: `${authority}${url.pathname}${url.search}`,
+      maxRedirects: 0,
+    });
+    const headers: Record<string, string> = { ...response.headers(), ...cors };
+    delete headers['content-length'];
+    if (headers.location) headers.location = headers.location.replaceAll(authority, entraOrigin);
+    const body = (await response.text()).replaceAll(authority, entraOrigin);
+    return route.fulfill({ status: response.status(), headers, body });
+  });
 }
 
 /** office.js's telemetry iframe is the only remote request expected (and it is aborted). */

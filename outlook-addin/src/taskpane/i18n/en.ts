@@ -49,6 +49,7 @@ export const en = {
   threadInCrm: 'Another mail of this conversation is in the CRM: {name}',
   resultQueued: 'queued until the CRM is reachable',
   openInCrm: 'Open in CRM',
+  openNamedInCrm: 'Open {name} in the CRM',
   createOpportunity: 'Create opportunity',
   logToRecord: 'Log to existing',
   addContact: 'Add sender as contact',
@@ -103,7 +104,25 @@ export const en = {
   contactSyncOn: 'On, last sync {when}',
   contactSyncNever: 'On, not synced yet',
   contactSyncError: 'Error: {message}',
-  contactSyncUnknown: 'Status unavailable',
+  contactSyncUnavailable:
+    'This CRM server has no Microsoft 365 connection, so Outlook contact sync is not available.',
+  contactSyncExplain:
+    'Keeps your CRM contacts in a "{folder}" contact folder in your mailbox, in both directions.',
+  contactSyncTurnOn: 'Turn on Outlook contact sync',
+  contactSyncTurnOff: 'Turn off',
+  contactSyncRunNow: 'Sync now',
+  contactSyncRunning: 'Syncing…',
+  contactSyncLastSync: 'Last sync',
+  contactSyncContacts: 'Contacts in "{folder}"',
+  contactSyncLastError: 'Last error',
+  contactSyncTurnedOff:
+    'Outlook contact sync is off. The "{folder}" folder and its contacts stay in Outlook.',
+  contactSyncConsentRefused:
+    'Microsoft did not let the CRM reach your contacts. Turn the sync on again to give consent, or ask your admin to consent for the organisation.',
+  contactSyncBusyElsewhere: 'Your contacts are being synced right now. Try again in a minute.',
+  contactSyncNeedsMicrosoft:
+    'Turning on the sync needs a Microsoft sign-in, which this Outlook or this server does not offer.',
+  never: 'never',
   retry: 'Try again',
   errorGeneric: 'Something went wrong: {message}',
 } as const;

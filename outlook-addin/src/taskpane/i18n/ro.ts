@@ -52,6 +52,7 @@ export const ro: Messages = {
   threadInCrm: 'Un alt e-mail din această conversație este în CRM: {name}',
   resultQueued: 'în așteptare până când CRM-ul este accesibil',
   openInCrm: 'Deschide în CRM',
+  openNamedInCrm: 'Deschide {name} în CRM',
   createOpportunity: 'Creează oportunitate',
   logToRecord: 'Înregistrează la o înregistrare existentă',
   addContact: 'Adaugă expeditorul ca persoană de contact',
@@ -106,7 +107,26 @@ export const ro: Messages = {
   contactSyncOn: 'Pornită, ultima sincronizare {when}',
   contactSyncNever: 'Pornită, încă nesincronizată',
   contactSyncError: 'Eroare: {message}',
-  contactSyncUnknown: 'Stare indisponibilă',
+  contactSyncUnavailable:
+    'Acest server CRM nu este conectat la Microsoft 365, deci sincronizarea contactelor Outlook nu este disponibilă.',
+  contactSyncExplain:
+    'Păstrează contactele din CRM într-un dosar de contacte „{folder}” din căsuța poștală, în ambele direcții.',
+  contactSyncTurnOn: 'Pornește sincronizarea contactelor Outlook',
+  contactSyncTurnOff: 'Oprește',
+  contactSyncRunNow: 'Sincronizează acum',
+  contactSyncRunning: 'Se sincronizează…',
+  contactSyncLastSync: 'Ultima sincronizare',
+  contactSyncContacts: 'Contacte în „{folder}”',
+  contactSyncLastError: 'Ultima eroare',
+  contactSyncTurnedOff:
+    'Sincronizarea contactelor Outlook este oprită. Dosarul „{folder}” și contactele lui rămân în Outlook.',
+  contactSyncConsentRefused:
+    'Microsoft nu a permis CRM-ului accesul la contactele tale. Pornește din nou sincronizarea pentru a-ți da acordul sau cere administratorului acordul pentru organizație.',
+  contactSyncBusyElsewhere:
+    'Contactele tale se sincronizează chiar acum. Încearcă din nou peste un minut.',
+  contactSyncNeedsMicrosoft:
+    'Pornirea sincronizării necesită conectarea cu Microsoft, pe care acest Outlook sau acest server nu o oferă.',
+  never: 'niciodată',
   retry: 'Încearcă din nou',
   errorGeneric: 'Ceva nu a mers: {message}',
 };

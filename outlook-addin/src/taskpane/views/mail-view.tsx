@@ -8,7 +8,7 @@ import type { ContentGap } from '../../host/outlook-mail';
 import type { OutlookMailSource } from '../../host/mail-selection';
 import type { CrmGateway, DraftForm, MailActionResult } from '../crm-gateway';
 import type { MessageKey, Translate } from '../i18n';
-import { Avatar, Message, Spinner, errorText, type Tone } from '../ui';
+import { Avatar, CrmLink, Message, Spinner, errorText, type Tone } from '../ui';
 import { RecordSearch } from './record-search';
 
 const gapMessages: Record<ContentGap, MessageKey> = {
@@ -42,13 +42,12 @@ function RecordLinks({
       {records.map((record) => (
         <p key={`${record.resModel}:${record.resId}`}>
           {t('alreadyInCrm', { name: record.name ?? record.resId })}{' '}
-          <a
+          <CrmLink
             href={gateway.recordUrl(record.resModel, record.resId)}
-            target="_blank"
-            rel="noopener noreferrer"
+            label={t('openNamedInCrm', { name: record.name ?? record.resId })}
           >
             {t('openInCrm')}
-          </a>
+          </CrmLink>
         </p>
       ))}
     </>
@@ -75,7 +74,16 @@ function SenderCard({
         <Avatar name={name} />
         <div>
           <div>
-            <strong>{name}</strong>
+            {partner ? (
+              <CrmLink
+                href={gateway.recordUrl('partner', partner.id)}
+                label={t('openNamedInCrm', { name })}
+              >
+                <strong>{name}</strong>
+              </CrmLink>
+            ) : (
+              <strong>{name}</strong>
+            )}
           </div>
           <div class="muted">{context.sender.email}</div>
           {partner?.jobPosition && <div class="muted">{partner.jobPosition}</div>}
@@ -85,7 +93,12 @@ function SenderCard({
       {context.sender.company && (
         <p>
           <span class="muted">{t('company')}: </span>
-          {context.sender.company.name}
+          <CrmLink
+            href={gateway.recordUrl('partner', context.sender.company.id)}
+            label={t('openNamedInCrm', { name: context.sender.company.name })}
+          >
+            {context.sender.company.name}
+          </CrmLink>
         </p>
       )}
       {context.alreadyLoggedOn.length === 0 && context.threadOn.length > 0 && (
@@ -93,13 +106,12 @@ function SenderCard({
           {context.threadOn.map((record) => (
             <p key={`${record.resModel}:${record.resId}`}>
               {t('threadInCrm', { name: record.name ?? record.resId })}{' '}
-              <a
+              <CrmLink
                 href={gateway.recordUrl(record.resModel, record.resId)}
-                target="_blank"
-                rel="noopener noreferrer"
+                label={t('openNamedInCrm', { name: record.name ?? record.resId })}
               >
                 {t('openInCrm')}
-              </a>
+              </CrmLink>
             </p>
           ))}
         </Message>
@@ -116,13 +128,7 @@ function SenderCard({
         <ul class="plain" aria-label={t('openOpportunities')}>
           {context.openOpportunities.map((opportunity) => (
             <li key={opportunity.id}>
-              <a
-                href={gateway.recordUrl('lead', opportunity.id)}
-                target="_blank"
-                rel="noopener noreferrer"
-              >
-                {opportunity.name}
-              </a>
+              <CrmLink href={gateway.recordUrl('lead', opportunity.id)}>{opportunity.name}</CrmLink>
               {opportunity.stageName && <span class="muted"> · {opportunity.stageName}</span>}
             </li>
           ))}
@@ -235,8 +241,9 @@ export function describeResult(
   t: Translate,
   result: MailActionResult,
   fallbackName: string,
-): { tone: Tone; text: string } {
+): { tone: Tone; text: string; record?: MailRecordRef } {
   const name = result.record?.name ?? fallbackName;
+  const record = result.status === 'failed' ? undefined : result.record;
   switch (result.status) {
     case 'created':
       return {
@@ -245,9 +252,10 @@ export function describeResult(
           result.record?.resModel === 'partner'
             ? t('contactAdded', { name })
             : t('opportunityCreated', { name }),
+        record,
       };
     case 'logged':
-      return { tone: 'success', text: t('logged', { name }) };
+      return { tone: 'success', text: t('logged', { name }), record };
     case 'already-in-crm':
       return {
         tone: 'warning',
@@ -255,6 +263,7 @@ export function describeResult(
           result.record?.resModel === 'partner'
             ? t('contactAlreadyInCrm', { name })
             : t('alreadyInCrm', { name }),
+        record,
       };
     case 'queued-offline':
       return { tone: 'warning', text: result.reason ?? t('working') };
@@ -272,7 +281,11 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
   const [loadError, setLoadError] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ tone: Tone; text: string } | null>(null);
+  const [result, setResult] = useState<{
+    tone: Tone;
+    text: string;
+    record?: MailRecordRef;
+  } | null>(null);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -292,7 +305,7 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
 
   const senderName = source.summary.from?.name || source.summary.from?.address || '';
 
-  const run = async (work: () => Promise<{ tone: Tone; text: string }>) => {
+  const run = async (work: () => Promise<{ tone: Tone; text: string; record?: MailRecordRef }>) => {
     setBusy(true);
     setResult(null);
     try {
@@ -351,7 +364,22 @@ export function MailView(props: { t: Translate; gateway: CrmGateway; source: Out
       {context && (
         <SenderCard t={t} gateway={gateway} context={context} fallbackName={senderName} />
       )}
-      {result && <Message tone={result.tone}>{result.text}</Message>}
+      {result && (
+        <Message tone={result.tone}>
+          {result.text}
+          {result.record && (
+            <>
+              {' '}
+              <CrmLink
+                href={gateway.recordUrl(result.record.resModel, result.record.resId)}
+                label={t('openNamedInCrm', { name: result.record.name ?? result.record.resId })}
+              >
+                {t('openInCrm')}
+              </CrmLink>
+            </>
+          )}
+        </Message>
+      )}
       {result && result.tone !== 'error' && <GapNotes t={t} gaps={source.gaps} />}
       {busy && <Spinner label={t('working')} />}
       {context && panel.kind === 'none' && (

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { OutlookMailSource } from '../../host/mail-selection';
 import type { BatchAction, CrmGateway, MailActionResult, RecordHit } from '../crm-gateway';
 import type { Translate } from '../i18n';
-import { Message, errorText } from '../ui';
+import { CrmLink, Message, errorText } from '../ui';
 import { RecordSearch } from './record-search';
 
 const statusKey = {
@@ -132,7 +132,14 @@ export function MultiMailView(props: {
               {result.status === 'failed'
                 ? t('resultFailed', { reason: result.reason ?? '' })
                 : t(statusKey[result.status])}
-              {result.record?.name && <span class="muted"> · {result.record.name}</span>}
+              {result.record && result.status !== 'failed' && (
+                <>
+                  {' · '}
+                  <CrmLink href={gateway.recordUrl(result.record.resModel, result.record.resId)}>
+                    {result.record.name ?? t('openInCrm')}
+                  </CrmLink>
+                </>
+              )}
             </li>
           ))}
         </ol>

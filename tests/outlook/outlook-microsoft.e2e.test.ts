@@ -1,0 +1,256 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { connectTestDatabase, type TestDatabase } from '../../server/src/db/test-database';
+import { FakeEntraObo } from '../../server/src/modules/graph-contact-sync/__fakes__/fake-entra-obo';
+import { FakeGraph } from '../../server/src/modules/graph-contact-sync/__fakes__/fake-graph';
+import { OutlookSyncAccountModel } from '../../server/src/modules/graph-contact-sync/graph-contact-sync.model';
+import {
+  FakeEntra,
+  fakeEntraUser,
+  type FakeEntraUser,
+} from '../../server/src/test-support/fake-entra/fake-entra';
+import {
+  createTestContext,
+  type TestContext,
+  type TestUser,
+} from '../../server/src/test-support/test-context';
+import { describeWithChromium, launchChromium } from '../support/chromium';
+import { EntraFront } from './support/entra-front';
+import { sharedMailFixtures } from './support/fake-mail-data';
+import {
+  openTaskPane,
+  startPaneServer,
+  unexpectedRemoteRequests,
+  type OpenPaneOptions,
+  type PaneServer,
+} from './support/outlook-harness';
+import { ensureTaskPaneBuilt } from './support/task-pane-build';
+
+const rfq = path.join(sharedMailFixtures, 'rfq-office-chairs-en.eml');
+const tenant = '5f3c1a2b-8d4e-4f60-9a7b-1c2d3e4f5a6b';
+// The API's app registration, which the add-in also signs in with (GET /auth/methods).
+const apiClientId = '0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
+const clientSecret = 'e2e-client-secret-value';
+
+jest.setTimeout(180_000);
+
+/**
+ * The Outlook pane's Microsoft paths in Chromium, with the real office.js, the real MSAL.js (the
+ * Office dialog fallback's redirect flow) and the real server: the Entra fakes the server tests use
+ * answer for login.microsoftonline.com, and the fake Microsoft Graph holds the mailbox.
+ */
+describeWithChromium('Outlook pane: Microsoft sign-in and Outlook contact sync', () => {
+  let database: TestDatabase;
+  let crm: TestContext;
+  let user: TestUser;
+  let entra: FakeEntra;
+  let obo: FakeEntraObo;
+  let front: EntraFront;
+  let graph: FakeGraph;
+  let server: PaneServer;
+  let browser: Browser;
+  let person: FakeEntraUser;
+  const opened: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    await ensureTaskPaneBuilt();
+    database = await connectTestDatabase();
+    graph = await FakeGraph.start();
+    entra = await FakeEntra.start();
+    obo = await FakeEntraObo.start({
+      clientId: apiClientId,
+      clientSecret,
+      onAccessToken: (token, owner) => graph.acceptToken(token, owner),
+    });
+    front = await EntraFront.start({ entraUrl: entra.url, oboUrl: obo.url });
+    crm = createTestContext({
+      env: {
+        ENTRA_TENANT_ID: tenant,
+        ENTRA_CLIENT_ID: apiClientId,
+        ENTRA_CLIENT_SECRET: clientSecret,
+        ENTRA_AUTHORITY_URL: front.url,
+        GRAPH_BASE_URL: graph.baseUrl,
+      },
+    });
+    user = await crm.createUser({ accessLevel: 'own', name: 'Sofia Marin', login: 'sofia' });
+    server = await startPaneServer(crm.app);
+    entra.clients.set(apiClientId, clientSecret);
+    entra.spaRedirectUris.add(`${server.origin}/addins/outlook/sign-in-dialog.html`);
+    entra.apiScopes.set(`api://${apiClientId}/access_as_user`, apiClientId);
+    browser = await launchChromium();
+  }, 120_000);
+
+  beforeEach(() => {
+    person = fakeEntraUser(tenant, 'Sofia Marin');
+    entra.nextUser = person;
+  });
+
+  afterEach(async () => {
+    for (const context of opened.splice(0)) await context.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await front?.stop();
+    await obo?.stop();
+    await entra?.stop();
+    await graph?.stop();
+    await database?.disconnect();
+  });
+
+  async function open(options: Partial<OpenPaneOptions> & { signedIn?: boolean } = {}) {
+    const pane = await openTaskPane(browser, server.origin, {
+      mails: [rfq],
+      apiToken: options.signedIn === false ? undefined : user.token,
+      entraAuthority: front.url,
+      ...options,
+    });
+    opened.push(pane.context);
+    pane.page.setDefaultTimeout(45_000);
+    return pane;
+  }
+
+  async function expectClean(pane: { problems: string[]; remoteRequests: string[] }) {
+    expect(pane.problems).toEqual([]);
+    expect(unexpectedRemoteRequests(pane.remoteRequests)).toEqual([]);
+  }
+
+  async function openSettings(page: Page) {
+    await page.getByRole('heading', { name: 'Sender' }).waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Outlook contact sync' }).waitFor();
+  }
+
+  test('Sign in with Microsoft through the Office dialog: MSAL redirect flow, token accepted by the CRM', async () => {
+    const pane = await open({ signedIn: false });
+    const { page, context } = pane;
+    await page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+    const dialog = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    const dialogPage = await dialog;
+    // The dialog went to Entra and back, handed the token to the pane and was closed by it.
+    await dialogPage.waitForEvent('close');
+    await page.getByRole('heading', { name: 'Sender' }).waitFor();
+    expect(await page.locator('#app').getAttribute('data-state')).toBe('ready');
+    expect(entra.hits.get('authorize')).toBeGreaterThanOrEqual(1);
+
+    // The server took the Entra access token: the first sign-in created the user from its claims.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByText('Signed in as Sofia Marin').waitFor();
+    const calls = await page.evaluate(
+      () => (window as unknown as { __fakeOutlook: { calls: string[] } }).__fakeOutlook.calls,
+    );
+    expect(calls).toContain('displayDialogAsync:/addins/outlook/sign-in-dialog.html');
+    // Nothing kept in roaming settings: a Microsoft sign-in is not a personal token.
+    const roaming = await page.evaluate(
+      () =>
+        (window as unknown as { __fakeOutlook: { roaming: Record<string, unknown> } }).__fakeOutlook
+          .roaming,
+    );
+    expect(roaming).toEqual({});
+    await expectClean(pane);
+  });
+
+  test('Entra refusing consent (AADSTS65001) and a closed dialog get their own messages', async () => {
+    const pane = await open({ signedIn: false });
+    const { page, context } = pane;
+    await page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+    entra.nextAuthorizeError = {
+      error: 'consent_required',
+      description:
+        'AADSTS65001: The user or administrator has not consented to use the application.',
+    };
+    const dialog = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await (await dialog).waitForEvent('close');
+    await page.getByText('inbox-crm needs your or your admin’s consent').waitFor();
+    await page.getByText('Code: AADSTS65001').waitFor();
+
+    const second = context.waitForEvent('page');
+    entra.nextUser = undefined; // the user never finishes: they close the window
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    const abandoned = await second;
+    await abandoned.waitForLoadState();
+    await abandoned.close();
+    await page.getByText('Sign-in was cancelled.').waitFor();
+    expect(await page.getByRole('heading', { name: 'Sign in to your CRM' }).isVisible()).toBe(true);
+  });
+
+  test('Outlook contact sync from the settings: consent through Microsoft, first sync, Sync now, turn off', async () => {
+    for (const [name, email] of [
+      ['Ioana Radu', 'ioana.radu@example.com'],
+      ['Wei Zhang', 'wei.zhang@example.com'],
+    ]) {
+      await crm.request.post('/api/v1/partners').set(user.auth).send({ name, email }).expect(201);
+    }
+    const pane = await open();
+    const { page, context } = pane;
+    await openSettings(page);
+    const section = page.getByRole('region', { name: 'Outlook contact sync' });
+    await section.getByText('Off', { exact: true }).waitFor();
+    await section.getByText('Keeps your CRM contacts in a "CRM" contact folder').waitFor();
+
+    // Signed in with a personal token: turning the sync on asks Microsoft for a token (dialog).
+    const dialog = context.waitForEvent('page');
+    await section.getByRole('button', { name: 'Turn on Outlook contact sync' }).click();
+    await (await dialog).waitForEvent('close');
+    await section.getByText(/^On, last sync /).waitFor();
+    await section.getByRole('button', { name: 'Sync now' }).waitFor();
+
+    // The server exchanged the token On-Behalf-Of and the first sync filled the mailbox folder.
+    expect(obo.grants).toContain('on_behalf_of');
+    const mailbox = graph.mailbox(person.oid);
+    const folder = mailbox.folderByName('CRM');
+    expect(folder).toBeDefined();
+    const names = () =>
+      mailbox
+        .contactsIn(folder!.id)
+        .map((contact) => contact.displayName)
+        .sort();
+    expect(names()).toEqual(['Ioana Radu', 'Wei Zhang']);
+    expect(await section.locator('dd').nth(1).textContent()).toBe('2');
+
+    // A contact added in the CRM arrives with "Sync now".
+    await crm.request
+      .post('/api/v1/partners')
+      .set(user.auth)
+      .send({ name: 'Ana Popescu', email: 'ana.popescu@example.com' })
+      .expect(201);
+    await section.getByRole('button', { name: 'Sync now' }).click();
+    await section.locator('dd', { hasText: /^3$/ }).waitFor();
+    expect(names()).toEqual(['Ana Popescu', 'Ioana Radu', 'Wei Zhang']);
+
+    // Turn off: the server forgets the tokens; the folder stays in Outlook.
+    await section.getByRole('button', { name: 'Turn off' }).click();
+    await section
+      .getByText('Outlook contact sync is off. The "CRM" folder and its contacts stay in Outlook.')
+      .waitFor();
+    await section.getByRole('button', { name: 'Turn on Outlook contact sync' }).waitFor();
+    const account = await OutlookSyncAccountModel.findOne({ userId: user.userId })
+      .select('+tokenCache')
+      .lean();
+    expect(account).toMatchObject({ enabled: false, tokenCache: null });
+    expect(names()).toHaveLength(3);
+    await expectClean(pane);
+  });
+
+  test('a refused on-behalf-of exchange says consent is needed, and nothing is turned on', async () => {
+    const pane = await open();
+    const { page, context } = pane;
+    await openSettings(page);
+    const section = page.getByRole('region', { name: 'Outlook contact sync' });
+    await section.getByRole('button', { name: 'Turn on Outlook contact sync' }).waitFor();
+    // Entra will refuse to exchange whatever token the dialog brings.
+    obo.refuseEveryAssertion = true;
+    try {
+      const dialog = context.waitForEvent('page');
+      await section.getByRole('button', { name: 'Turn on Outlook contact sync' }).click();
+      await (await dialog).waitForEvent('close');
+      await section.getByText('Microsoft did not let the CRM reach your contacts.').waitFor();
+    } finally {
+      obo.refuseEveryAssertion = false;
+    }
+    await section.getByText('Off', { exact: true }).waitFor();
+  });
+});
