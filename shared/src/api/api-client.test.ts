@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
 import { createApiClient, type ApiClientOptions } from './api-client';
+import { contactConflictAlreadyResolvedDetailsSchema } from '../schemas/contact-sync.schemas';
 import { apiResponseSchemas } from './response-schemas';
 
 type Handler = (request: IncomingMessage, body: Buffer, response: ServerResponse) => void;
@@ -309,6 +310,7 @@ describe('contact sync conflicts', () => {
       .catch((caught: unknown) => caught)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 409, code: 'conflict', details });
+    expect(contactConflictAlreadyResolvedDetailsSchema.parse(error.details)).toEqual(details);
     expect(seen).toHaveLength(2);
   });
 });

@@ -260,3 +260,13 @@ export const contactConflictResolveResponseSchema = z.object({
   deleted: z.boolean().optional(),
 });
 export type ContactConflictResolveResponse = z.infer<typeof contactConflictResolveResponseSchema>;
+
+/** `error.details` of the 409 a second resolve gets: what was decided, when and by whom. */
+export const contactConflictAlreadyResolvedDetailsSchema = z.object({
+  resolution: contactConflictResolutionSchema.nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+});
+export type ContactConflictAlreadyResolvedDetails = z.infer<
+  typeof contactConflictAlreadyResolvedDetailsSchema
+>;

@@ -2,6 +2,7 @@ import { Types, type ClientSession, type QueryFilter } from 'mongoose';
 import {
   syncContactScalarFields,
   type ContactConflict,
+  type ContactConflictAlreadyResolvedDetails,
   type ContactConflictListItem,
   type ContactConflictPage,
   type ContactConflictResolution,
@@ -157,11 +158,12 @@ export async function resolveContactConflict(
 }
 
 function alreadyResolved(record: ContactConflictRecord): ConflictError {
-  return new ConflictError('This conflict is already resolved', {
+  const details: ContactConflictAlreadyResolvedDetails = {
     resolution: record.resolution ?? null,
     resolvedAt: record.resolvedAt ? record.resolvedAt.toISOString() : null,
     resolvedBy: record.resolvedBy ? String(record.resolvedBy) : null,
-  });
+  };
+  return new ConflictError('This conflict is already resolved', details);
 }
 
 /**
