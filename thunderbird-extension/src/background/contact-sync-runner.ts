@@ -1,5 +1,6 @@
 import { ContactSyncEngine } from '@inbox-crm/shared/contacts';
 import { ThunderbirdContactHost } from '../host/thunderbird-contact-host';
+import { listDeviceConflicts } from './contact-conflicts';
 import type { SyncRunContext, SyncRunResult } from './contact-sync';
 
 // Binds the shared two-way ContactSyncEngine to the Thunderbird "CRM" address book. The engine
@@ -33,5 +34,19 @@ export async function runContactSync(context: SyncRunContext): Promise<SyncRunRe
       `inbox-crm: ${rejected} contact change(s) refused by the CRM: ${summary.rejected[0]!.message}`,
     );
   }
-  return { conflicts: (await engine.engine.conflicts()).length, summary };
+  return { conflicts: await openConflictCount(context, engine.engine), summary };
+}
+
+/** Open conflicts of this device as the CRM has them (resolved ones drop out); the engine's own
+ * record of reported conflicts when the server cannot list them. */
+async function openConflictCount(
+  context: SyncRunContext,
+  syncEngine: ContactSyncEngine,
+): Promise<number> {
+  try {
+    return (await listDeviceConflicts(context.api, context.clientId)).length;
+  } catch (error) {
+    console.warn('inbox-crm: open conflicts could not be listed:', (error as Error).message);
+    return (await syncEngine.conflicts()).length;
+  }
 }

@@ -114,6 +114,7 @@ export function createContactSync(deps: ContactSyncDeps) {
   return {
     status: readStatus,
     runNow,
+    noteConflicts: (count: number) => writeStatus((status) => ({ ...status, conflicts: count })),
     /** Waits for the run in progress, if any (tests, benchmark). */
     idle: () => running ?? Promise.resolve(undefined),
     async settingsChanged(): Promise<void> {

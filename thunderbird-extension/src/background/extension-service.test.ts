@@ -7,7 +7,7 @@ import type { MessageHeader, ThunderbirdBrowser } from '../host/thunderbird-api'
 import { CrmConnection } from './crm-connection';
 import { ExtensionService } from './extension-service';
 import type { CrmApi } from './lazy-api';
-import { loadSettings, updateSettings } from './settings';
+import { deviceId, loadSettings, updateSettings } from './settings';
 
 const fixture = readFileSync(
   path.resolve(
@@ -68,6 +68,7 @@ function setup() {
       getRedirectURL: () => 'https://x.extensions.allizom.org/',
       launchWebAuthFlow: jest.fn(),
     },
+    windows: { openDefaultBrowser: jest.fn(async () => undefined) },
   } as unknown as ThunderbirdBrowser;
   let online = true;
   const offline = () =>
@@ -98,6 +99,8 @@ function setup() {
     }),
     logMail: jest.fn(),
     createContactFromMail: jest.fn(),
+    listContactConflicts: jest.fn(),
+    resolveContactConflict: jest.fn(),
   } as unknown as CrmApi;
   const connection = new CrmConnection({ store });
   const queue = createOfflineQueue({ storage: store, api });
@@ -105,9 +108,10 @@ function setup() {
     status: async () => ({ state: 'idle' as const, conflicts: 0 }),
     runNow: jest.fn(),
     settingsChanged: jest.fn(),
+    noteConflicts: jest.fn(async () => undefined),
   };
   const service = new ExtensionService({ browser, store, connection, api, queue, sync });
-  return { service, store, api, setOnline: (value: boolean) => (online = value), browser };
+  return { service, store, api, setOnline: (value: boolean) => (online = value), browser, sync };
 }
 
 async function signIn(store: ReturnType<typeof setup>['store']) {
@@ -193,6 +197,107 @@ describe('ExtensionService', () => {
     expect(browser.messageDisplayAction.setTitle).toHaveBeenCalledWith({
       tabId: 5,
       title: 'In the CRM: Chairs',
+    });
+  });
+
+  it('opens a record in the default browser, only under the configured server', async () => {
+    const { service, store, browser } = setup();
+    expect(
+      await service.handle({ type: 'open-record', record: { resModel: 'lead', resId: 'L1' } }),
+    ).toMatchObject({ ok: false });
+    await signIn(store);
+    expect(
+      await service.handle({ type: 'open-record', record: { resModel: 'partner', resId: 'P/1' } }),
+    ).toEqual({ ok: true });
+    expect(browser.windows.openDefaultBrowser).toHaveBeenCalledWith(
+      'https://crm.example.org/contacts/P%2F1',
+    );
+  });
+
+  describe('sync conflicts', () => {
+    const conflict = (id: string, device: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      contactId: 'P1',
+      contactName: 'Margaret Lindqvist',
+      kind: 'field',
+      path: 'jobPosition',
+      server: 'Chief Procurement Officer',
+      client: 'VP Procurement',
+      changeId: 'c',
+      source: { clientId: 'engine-1', host: 'thunderbird', device },
+      detectedAt: '2026-11-29T10:00:00Z',
+      canResolve: true,
+      ...extra,
+    });
+
+    async function withConflicts() {
+      const context = setup();
+      await signIn(context.store);
+      const mine = await deviceId(context.store);
+      (context.api.listContactConflicts as jest.Mock).mockResolvedValue({
+        items: [
+          conflict('K1', mine),
+          conflict('K2', 'tb-another-profile'),
+          conflict('K3', mine, { path: 'emails[m@old.example]', server: false, client: true }),
+          conflict('K4', mine, { kind: 'delete-vs-edit', path: '', client: null }),
+        ],
+        total: 4,
+        limit: 200,
+        offset: 0,
+      });
+      return context;
+    }
+
+    it("lists this device's open conflicts with the CRM value beside the device's value", async () => {
+      const { service, sync } = await withConflicts();
+      const answer = await service.handle({ type: 'conflicts/list' });
+      expect(answer.conflicts.map((item) => item.id)).toEqual(['K1', 'K3', 'K4']);
+      expect(answer.conflicts[0]).toMatchObject({
+        contactName: 'Margaret Lindqvist',
+        field: 'jobPosition',
+        crmValue: 'Chief Procurement Officer',
+        deviceValue: 'VP Procurement',
+      });
+      expect(answer.conflicts[1]).toMatchObject({ crmValue: null, deviceValue: 'm@old.example' });
+      expect(answer.conflicts[2]).toMatchObject({ kind: 'delete-vs-edit', deviceValue: null });
+      expect(sync.noteConflicts).toHaveBeenCalledWith(3);
+    });
+
+    it('resolves with "use mine", syncs right away, and treats "already resolved" as done', async () => {
+      const { service, api, sync } = await withConflicts();
+      const resolved = await service.handle({
+        type: 'conflicts/resolve',
+        conflictId: 'K1',
+        resolution: 'use-device',
+      });
+      expect(api.resolveContactConflict).toHaveBeenCalledWith('K1', 'use-device');
+      expect(resolved.ok).toBe(true);
+      expect(sync.runNow).toHaveBeenCalled();
+
+      (api.resolveContactConflict as jest.Mock).mockRejectedValueOnce(
+        new ApiError({ status: 409, code: 'conflict', message: 'already resolved' }),
+      );
+      const again = await service.handle({
+        type: 'conflicts/resolve',
+        conflictId: 'K1',
+        resolution: 'keep-crm',
+      });
+      expect(again).toMatchObject({ ok: true, message: 'This conflict was already resolved.' });
+    });
+
+    it('says why when the CRM refuses', async () => {
+      const { service, api } = await withConflicts();
+      (api.resolveContactConflict as jest.Mock).mockRejectedValueOnce(
+        new ApiError({ status: 403, code: 'forbidden', message: 'You may not edit this contact.' }),
+      );
+      const answer = await service.handle({
+        type: 'conflicts/resolve',
+        conflictId: 'K1',
+        resolution: 'use-device',
+      });
+      expect(answer.ok).toBe(false);
+      expect(answer.message).toBeTruthy();
+      expect(answer.conflicts).toHaveLength(3);
     });
   });
 });

@@ -20,6 +20,7 @@ import type { ThunderbirdBrowser } from '../host/thunderbird-api';
 import { BulkJobs } from './bulk-jobs';
 import { type CrmConnection, NotConfiguredError } from './crm-connection';
 import { type EntraClientConfig, EntraSignInError, signInWithEntra } from './entra-sign-in';
+import { listDeviceConflicts } from './contact-conflicts';
 import { loadDraftChoices } from './draft-choices';
 import type { CrmApi } from './lazy-api';
 import type {
@@ -35,7 +36,7 @@ import type {
 } from './protocol';
 import { recordUrl } from './record-url';
 import { parseServerUrl, ServerUrlError } from './server-url';
-import { type ContactSyncScope, loadSettings, updateSettings } from './settings';
+import { type ContactSyncScope, deviceId, loadSettings, updateSettings } from './settings';
 
 // Everything the pages ask of the background, and the menu/badge behaviour, on top of the shared
 // use cases. Host specifics stay in ../host; this file decides what the user sees.
@@ -44,6 +45,8 @@ export interface ContactSyncControl {
   status(): Promise<SyncStatusView>;
   runNow(): Promise<SyncStatusView>;
   settingsChanged(): Promise<void>;
+  /** The number of open conflicts the options page last saw (the status line shows it). */
+  noteConflicts(count: number): Promise<unknown>;
 }
 
 export interface ExtensionServiceDeps {
@@ -147,6 +150,10 @@ export class ExtensionService {
         return this.saveSync(request);
       case 'sync/run-now':
         return this.deps.sync.runNow();
+      case 'conflicts/list':
+        return this.conflicts();
+      case 'conflicts/resolve':
+        return this.resolveConflict(request.conflictId, request.resolution);
       case 'queue/retry':
         return this.retryQueue();
     }
@@ -213,6 +220,39 @@ export class ExtensionService {
     }));
     await this.deps.sync.settingsChanged();
     return this.status();
+  }
+
+  private async conflicts(): Promise<BackgroundResponses['conflicts/list']> {
+    try {
+      const conflicts = await listDeviceConflicts(this.deps.api, await deviceId(this.deps.store));
+      await this.deps.sync.noteConflicts(conflicts.length);
+      return { conflicts };
+    } catch (error) {
+      return { conflicts: [], error: userMessageOf(error) };
+    }
+  }
+
+  /**
+   * "Keep CRM value" / "Use mine". With "use mine" the CRM takes this device's value as a normal
+   * edit; the sync that follows brings the address book in line with the CRM again.
+   */
+  private async resolveConflict(
+    conflictId: string,
+    resolution: 'keep-crm' | 'use-device',
+  ): Promise<BackgroundResponses['conflicts/resolve']> {
+    let outcome: { ok: boolean; message?: string };
+    try {
+      await this.deps.api.resolveContactConflict(conflictId, resolution);
+      outcome = { ok: true };
+      void this.deps.sync.runNow();
+    } catch (error) {
+      outcome =
+        error instanceof ApiError && error.status === 409
+          ? { ok: true, message: 'This conflict was already resolved.' }
+          : { ok: false, message: userMessageOf(error) };
+    }
+    const { conflicts, error } = await this.conflicts();
+    return { ...outcome, message: outcome.message ?? error, conflicts };
   }
 
   private async retryQueue(): Promise<QueueView> {

@@ -15,6 +15,8 @@ export type CrmApi = Pick<
   | 'searchPartners'
   | 'pullContacts'
   | 'pushContacts'
+  | 'listContactConflicts'
+  | 'resolveContactConflict'
   | 'request'
 >;
 
@@ -31,6 +33,8 @@ export function createLazyApi(connection: CrmConnection): CrmApi {
     searchPartners: async (...args) => (await client()).searchPartners(...args),
     pullContacts: async (...args) => (await client()).pullContacts(...args),
     pushContacts: async (...args) => (await client()).pushContacts(...args),
+    listContactConflicts: async (...args) => (await client()).listContactConflicts(...args),
+    resolveContactConflict: async (...args) => (await client()).resolveContactConflict(...args),
     request: async (spec) => (await client()).request(spec),
   };
 }

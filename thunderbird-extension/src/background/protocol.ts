@@ -27,6 +27,18 @@ export interface SyncStatusView {
   conflicts: number;
 }
 
+/** One open sync conflict of this device: `null` values are empty (or deleted, per `kind`). */
+export interface ConflictView {
+  id: string;
+  contactId: string;
+  contactName: string;
+  field: string;
+  kind: 'field' | 'delete-vs-edit' | 'edit-vs-delete';
+  crmValue: string | null;
+  deviceValue: string | null;
+  canResolve: boolean;
+}
+
 export interface StatusView {
   configured: boolean;
   serverUrl?: string;
@@ -111,6 +123,8 @@ export type BackgroundRequest =
       scope: 'own' | 'opportunities' | 'team';
     }
   | { type: 'sync/run-now' }
+  | { type: 'conflicts/list' }
+  | { type: 'conflicts/resolve'; conflictId: string; resolution: 'keep-crm' | 'use-device' }
   | { type: 'queue/retry' };
 
 export interface BackgroundResponses {
@@ -137,6 +151,8 @@ export interface BackgroundResponses {
   'options/test-connection': ConnectionCheck;
   'options/save-sync': StatusView;
   'sync/run-now': SyncStatusView;
+  'conflicts/list': { conflicts: ConflictView[]; error?: string };
+  'conflicts/resolve': { ok: boolean; message?: string; conflicts: ConflictView[] };
   'queue/retry': QueueView;
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type {
   BackgroundResponses,
+  ConflictView,
   ConnectionCheck,
   SendToBackground,
   StatusView,
@@ -236,6 +237,7 @@ export function OptionsApp({ send, t, requestOrigins, initialSync }: OptionsProp
         </button>
         {status && <SyncStatusLine status={status} t={t} />}
       </section>
+      {status?.configured && <ConflictList send={send} t={t} openCount={status.sync.conflicts} />}
       {status && (
         <QueueNotice
           queue={status.queue}
@@ -272,5 +274,113 @@ export function SyncStatusLine({ status, t }: { status: StatusView; t: Translate
       )}
       {sync.conflicts > 0 && <p class="warning">{t('syncConflicts', String(sync.conflicts))}</p>}
     </div>
+  );
+}
+
+/**
+ * Open sync conflicts of this address book: contact, field, the CRM's value and this device's, and
+ * the two ways out. Reloaded when the sync reports a different number of conflicts.
+ */
+export function ConflictList({
+  send,
+  t,
+  openCount,
+}: {
+  send: SendToBackground;
+  t: Translate;
+  openCount: number;
+}) {
+  const [conflicts, setConflicts] = useState<ConflictView[] | undefined>();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [busy, setBusy] = useState<string | undefined>();
+  const load = () =>
+    send({ type: 'conflicts/list' })
+      .then((answer) => {
+        setConflicts(answer.conflicts);
+        if (answer.error) setMessage({ ok: false, text: t('conflictsFailed', answer.error) });
+      })
+      .catch((error: Error) =>
+        setMessage({ ok: false, text: t('conflictsFailed', error.message) }),
+      );
+  useEffect(() => void load(), [openCount]);
+
+  const resolve = async (conflict: ConflictView, resolution: 'keep-crm' | 'use-device') => {
+    setBusy(conflict.id);
+    setMessage(undefined);
+    try {
+      const answer = await send({ type: 'conflicts/resolve', conflictId: conflict.id, resolution });
+      setConflicts(answer.conflicts);
+      setMessage(
+        answer.ok
+          ? { ok: true, text: answer.message ?? t('conflictResolved', conflict.contactName) }
+          : { ok: false, text: answer.message ?? '' },
+      );
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const value = (text: string | null, deleted: boolean) =>
+    text ?? (deleted ? t('conflictDeleted') : t('conflictEmpty'));
+
+  return (
+    <section data-testid="conflicts">
+      <h2>{t('conflictsTitle')}</h2>
+      {message && (
+        <p class={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {conflicts && conflicts.length === 0 && <p class="muted">{t('conflictsNone')}</p>}
+      {conflicts && conflicts.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('conflictContact')}</th>
+              <th>{t('conflictField')}</th>
+              <th>{t('conflictCrmValue')}</th>
+              <th>{t('conflictDeviceValue')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {conflicts.map((conflict) => (
+              <tr key={conflict.id} data-conflict={conflict.id}>
+                <td>{conflict.contactName}</td>
+                <td>{conflict.field}</td>
+                <td data-side="crm">
+                  {value(conflict.crmValue, conflict.kind === 'edit-vs-delete')}
+                </td>
+                <td data-side="device">
+                  {value(conflict.deviceValue, conflict.kind === 'delete-vs-edit')}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    data-resolve="keep-crm"
+                    disabled={!conflict.canResolve || busy !== undefined}
+                    onClick={() => resolve(conflict, 'keep-crm')}
+                  >
+                    {t('keepCrmValue')}
+                  </button>
+                  <button
+                    type="button"
+                    data-resolve="use-device"
+                    disabled={!conflict.canResolve || busy !== undefined}
+                    onClick={() => resolve(conflict, 'use-device')}
+                  >
+                    {t('useMine')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" onClick={() => void load()}>
+        {t('refresh')}
+      </button>
+    </section>
   );
 }
