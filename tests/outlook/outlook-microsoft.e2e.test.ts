@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { connectTestDatabase, type TestDatabase } from '../../server/src/db/test-database';
@@ -210,6 +211,11 @@ describeWithChromium('Outlook pane: Microsoft sign-in and Outlook contact sync',
         .sort();
     expect(names()).toEqual(['Ioana Radu', 'Wei Zhang']);
     expect(await section.locator('dd').nth(1).textContent()).toBe('2');
+    const axe = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .exclude('iframe')
+      .analyze();
+    expect(axe.violations.map((violation) => violation.id)).toEqual([]);
 
     // A contact added in the CRM arrives with "Sync now".
     await crm.request

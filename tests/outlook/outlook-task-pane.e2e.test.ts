@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { connectTestDatabase, type TestDatabase } from '../../server/src/db/test-database';
@@ -418,6 +419,49 @@ describeWithChromium(
       await link.click();
       expect((await tab).url()).toBe(`${server.origin}/leads/${lead!.id}`);
       expect(await openedUrls(web.page)).toEqual([]);
+    });
+
+    test('accessible: no axe (WCAG 2.1 A/AA) violations on sign-in, sender card, draft form and settings; usable by keyboard', async () => {
+      const wcag = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+      const violations = async (page: Page) => {
+        // office.js's (blocked) telemetry frame is not ours.
+        const result = await new AxeBuilder({ page }).withTags(wcag).exclude('iframe').analyze();
+        // Axe really looked at the pane (labels, names, contrast … passed, not skipped).
+        expect(result.passes.map((rule) => rule.id)).toEqual(
+          expect.arrayContaining(['button-name', 'color-contrast']),
+        );
+        return result.violations.map(
+          (violation) =>
+            `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        );
+      };
+      const signIn = await open({ mails: [freemail], signedIn: false });
+      await signIn.page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+      expect(await violations(signIn.page)).toEqual([]);
+
+      const { page } = await open({ mails: [freemail] });
+      await page.getByRole('heading', { name: 'Sender' }).waitFor();
+      expect(await violations(page)).toEqual([]);
+
+      // Keyboard only: Tab reaches the actions in order, Enter opens the draft form.
+      const reached: string[] = [];
+      for (let step = 0; step < 12 && !reached.includes('Create opportunity'); step += 1) {
+        await page.keyboard.press('Tab');
+        reached.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+      }
+      expect(reached).toContain('Settings');
+      expect(reached.at(-1)).toBe('Create opportunity');
+      await page.keyboard.press('Enter');
+      const form = page.getByRole('form', { name: 'Create opportunity' });
+      await form.getByLabel('Opportunity name').waitFor();
+      expect(await violations(page)).toEqual([]);
+      await form.getByRole('button', { name: 'Cancel' }).click();
+
+      await page.getByRole('button', { name: 'Settings' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Outlook contact sync' }).waitFor();
+      await page.getByText('This CRM server has no Microsoft 365 connection').waitFor();
+      expect(await violations(page)).toEqual([]);
     });
 
     test('zh-CN Outlook gets the pane in Chinese, and the pinned pane follows the selected mail', async () => {
