@@ -38,6 +38,9 @@ describe('sync conflict presentation', () => {
     expect(conflictSideText(base, 'crm', en)).toBe('Head of Procurement');
     expect(conflictSideText(base, 'device', en)).toBe('Purchasing Lead');
     expect(conflictSideText({ ...base, client: null }, 'device', en)).toBe('—');
+    // Changed in the CRM again since the conflict: the CRM side shows what "keep" keeps.
+    expect(conflictSideText({ ...base, current: 'Chief Buyer' }, 'crm', en)).toBe('Chief Buyer');
+    expect(conflictSideText({ ...base, current: null }, 'crm', en)).toBe('—');
     expect(conflictSideText({ ...base, path: 'isCompany', server: true }, 'crm', en)).toBe('Yes');
     const address = { ...base, path: 'emails[a@b.example]', server: null, client: 'a@b.example' };
     expect(conflictSideText(address, 'crm', en)).toBe('Removed this address');

@@ -34,7 +34,7 @@ export function conflictFieldLabel(
  * deleted a contact the CRM had edited; `edit-vs-delete` = the device edited one the CRM archived.
  */
 export function conflictSideText(
-  conflict: Pick<ContactConflictListItem, 'kind' | 'path' | 'server' | 'client'>,
+  conflict: Pick<ContactConflictListItem, 'kind' | 'path' | 'server' | 'client' | 'current'>,
   side: 'crm' | 'device',
   t: Translate,
 ): string {
@@ -42,7 +42,9 @@ export function conflictSideText(
     return side === 'crm' ? t('conflicts.outcome.editedKept') : t('conflicts.outcome.deleted');
   if (conflict.kind === 'edit-vs-delete')
     return side === 'crm' ? t('conflicts.outcome.archived') : t('conflicts.outcome.edited');
-  const value: SyncFieldValue | undefined = side === 'crm' ? conflict.server : conflict.client;
+  // The CRM side is what "Keep CRM value" keeps: its value now, which may be newer than the conflict.
+  const crmValue = conflict.current !== undefined ? conflict.current : conflict.server;
+  const value: SyncFieldValue | undefined = side === 'crm' ? crmValue : conflict.client;
   const emailPath = emailPathPattern.exec(conflict.path);
   if (emailPath) {
     const present = value !== null && value !== undefined && value !== false && value !== '';

@@ -222,6 +222,11 @@ export type ContactConflictResolution = z.infer<typeof contactConflictResolution
 
 export const contactConflictListItemSchema = contactConflictSchema.extend({
   contactName: z.string(),
+  /**
+   * The CRM's value now, for `field` conflicts (`server` is the value when the conflict arose):
+   * what "keep-crm" keeps. For `emails[<address>]`: the address, or null when the contact lacks it.
+   */
+  current: syncFieldValueSchema.optional(),
   /** Whether the caller may resolve it (else the resolve route answers 403). */
   canResolve: z.boolean(),
 });

@@ -264,11 +264,15 @@ describe('POST /api/v1/sync/conflicts/:id/resolve', () => {
           })
         )._id,
       );
-    const added = await resolve(
-      user,
-      await conflictFor('sales@bluefin.example', 'sales@bluefin.example'),
-      'use-device',
-    );
+    const addConflictId = await conflictFor('sales@bluefin.example', 'sales@bluefin.example');
+    const listed = await context.request
+      .get('/api/v1/sync/conflicts')
+      .query({ contactId: contact.id })
+      .set(user.auth);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ path: 'emails[sales@bluefin.example]', current: null }),
+    ]);
+    const added = await resolve(user, addConflictId, 'use-device');
     expect(added.status).toBe(200);
     expect(added.body.contact).toMatchObject({
       email: 'margaret@bluefin.example',
@@ -452,6 +456,13 @@ describe('GET /api/v1/sync/conflicts', () => {
       canResolve: true,
     });
     expect(ours[1]!.canResolve).toBe(false);
+    expect(ours[0]!.current).toBe('Head of Procurement');
+
+    // The CRM changed the field again since: `server` stays the value of the conflict, `current`
+    // is what keep-crm keeps.
+    await updatePartner(await actorOf(own), newer.contactId, { jobPosition: 'Chief Buyer' });
+    const changed = (await list({ contactId: newer.contactId })).items[0]!;
+    expect(changed).toMatchObject({ server: 'Head of Procurement', current: 'Chief Buyer' });
     expect(everything.total).toBe(everything.items.length);
 
     const firstPage = await list({ limit: 1, offset: 0 });

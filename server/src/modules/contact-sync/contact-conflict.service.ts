@@ -79,19 +79,37 @@ export async function listContactConflicts(
     ContactConflictModel.countDocuments(filter),
   ]);
   const contactIds = [...new Set(records.map((record) => String(record.contactId)))];
-  const contacts = await PartnerModel.find({ _id: { $in: contactIds } })
-    .select({ name: 1, userId: 1 })
-    .lean<Array<Pick<PartnerRecord, '_id' | 'name' | 'userId'>>>();
+  const contacts = await PartnerModel.find({ _id: { $in: contactIds } }).lean<PartnerRecord[]>();
   const contactById = new Map(contacts.map((contact) => [String(contact._id), contact]));
   const items: ContactConflictListItem[] = records.map((record) => {
     const contact = contactById.get(String(record.contactId));
+    const current = contact ? currentValue(record, contact) : undefined;
     return {
       ...toConflictDto(record),
       contactName: contact?.name ?? '',
+      ...(current !== undefined ? { current } : {}),
       canResolve: contact !== undefined && canResolveContactConflict(actor, record, contact),
     };
   });
   return { items, total, limit: query.limit, offset: query.offset };
+}
+
+/** The CRM's value of a field conflict's path now (it may have changed since the conflict). */
+function currentValue(
+  record: ContactConflictRecord,
+  contact: PartnerRecord,
+): SyncFieldValue | undefined {
+  if (record.kind !== 'field') return undefined;
+  const snapshot = snapshotFromPartner(contact);
+  if (scalarFields.has(record.path) || record.path === 'emails')
+    return (snapshot as unknown as Record<string, SyncFieldValue>)[record.path] ?? null;
+  const emailPath = emailPathPattern.exec(record.path);
+  if (!emailPath) return undefined;
+  const key = emailPath[1]!.trim().toLowerCase();
+  const addresses = [snapshot.email, ...snapshot.emails].filter(
+    (email): email is string => email !== null,
+  );
+  return addresses.find((email) => email.toLowerCase() === key) ?? null;
 }
 
 export async function resolveContactConflict(
