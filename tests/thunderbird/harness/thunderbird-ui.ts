@@ -254,27 +254,124 @@ export async function closeMessagePopup(marionette: MarionetteClient): Promise<v
   );
 }
 
+/** Chrome-side lookup of an extension page's <browser> (popup panel or options tab) by file name. */
+const findPageBrowser = `
+  const findPageBrowser = (page) => [...document.querySelectorAll('browser')].find((candidate) => {
+    if (!candidate.currentURI?.spec.endsWith('/' + page)) return false;
+    if (!candidate.browsingContext?.currentWindowGlobal) return false;
+    const panel = candidate.closest('panel');
+    return !panel || panel.state === 'open';
+  });`;
+
 /**
- * Runs `body` (a function body; `arguments[i]` are the args) inside the open popup page — the
- * real, out-of-process extension page — through Marionette's own content actor, which Marionette
- * registers for every frame (its content context cannot reach Thunderbird's panels directly).
+ * Runs `body` (a function body; `arguments[i]` are the args) inside an open extension page —
+ * `popup.html` in its panel or `options.html` in its tab: the real, out-of-process page — through
+ * Marionette's own content actor, which Marionette registers for every frame (its content
+ * context cannot reach Thunderbird's panels and tabs directly).
  */
-export async function inMessagePopup<T>(
+export async function inExtensionPage<T>(
   marionette: MarionetteClient,
+  page: 'popup.html' | 'options.html',
   body: string,
   args: unknown[] = [],
 ): Promise<T> {
   return marionette.executeAsync<T>(
     `
-    const [body, args] = arguments;
-    const browser = [...document.querySelectorAll('panel')]
-      .filter((panel) => panel.state === 'open')
-      .map((panel) => panel.querySelector('browser'))
-      .find((candidate) => candidate?.currentURI?.spec.endsWith('/popup.html'));
-    if (!browser) throw new Error('no inbox-crm popup is open');
+    const [page, body, args] = arguments;
+    ${findPageBrowser}
+    const browser = findPageBrowser(page);
+    if (!browser) throw new Error('no inbox-crm ' + page + ' is open');
     const actor = browser.browsingContext.currentWindowGlobal.getActor('MarionetteCommands');
     resolve(await actor.executeScript(body, args, {}));
     `,
-    [body, args],
+    [page, body, args],
+  );
+}
+
+/** Runs `body` inside the open message popup (see inExtensionPage). */
+export function inMessagePopup<T>(
+  marionette: MarionetteClient,
+  body: string,
+  args: unknown[] = [],
+): Promise<T> {
+  return inExtensionPage<T>(marionette, 'popup.html', body, args);
+}
+
+/**
+ * A WebDriver element click on `selector` in an extension page: Marionette scrolls it into view
+ * and synthesizes the mouse events in the page's process, so the page sees a real user gesture
+ * (what permissions.request insists on) — unlike element.click() from a script.
+ */
+export async function clickInExtensionPage(
+  marionette: MarionetteClient,
+  page: 'popup.html' | 'options.html',
+  selector: string,
+): Promise<void> {
+  await marionette.executeAsync(
+    `
+    const [page, selector] = arguments;
+    ${findPageBrowser}
+    const browser = findPageBrowser(page);
+    if (!browser) throw new Error('no inbox-crm ' + page + ' is open');
+    const actor = browser.browsingContext.currentWindowGlobal.getActor('MarionetteCommands');
+    const element = await actor.findElement('css selector', selector, {});
+    const capabilities = { toJSON: () => ({ 'moz:accessibilityChecks': false, 'moz:webdriverClick': true }) };
+    await actor.clickElement(element, capabilities);
+    resolve(true);
+    `,
+    [page, selector],
+  );
+}
+
+/** Whether the options page is open and loaded in a tab. */
+export async function waitForOptionsPage(marionette: MarionetteClient): Promise<void> {
+  await marionette.executeAsync(
+    `
+    ${findPageBrowser}
+    const deadline = Date.now() + 30000;
+    while (!findPageBrowser('options.html')) {
+      if (Date.now() > deadline) throw new Error('the inbox-crm options page did not open');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    resolve(true);
+    `,
+  );
+}
+
+/**
+ * The add-on permission prompt Thunderbird shows for permissions.request: waits for it and
+ * answers it as the user would (Allow / Cancel). Resolves with the prompt's text.
+ */
+export async function answerPermissionPrompt(
+  marionette: MarionetteClient,
+  answer: 'allow' | 'deny',
+): Promise<string> {
+  return marionette.executeAsync<string>(
+    `
+    const answer = arguments[0];
+    const deadline = Date.now() + 30000;
+    let notification;
+    for (;;) {
+      notification = document.getElementById('addon-webext-permissions-notification');
+      if (notification && !notification.hidden && notification.closest('panel')?.state === 'open') break;
+      if (Date.now() > deadline) throw new Error('no add-on permission prompt appeared');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const text = notification.textContent.replace(/\s+/g, ' ').trim();
+    (answer === 'allow' ? notification.button : notification.secondaryButton).click();
+    resolve(text);
+    `,
+    [answer],
+  );
+}
+
+/** The origins the user has granted the add-on at run time. */
+export async function grantedOrigins(marionette: MarionetteClient): Promise<string[]> {
+  return marionette.executeAsync<string[]>(
+    `
+    const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+    resolve((await ExtensionPermissions.get(arguments[0])).origins);
+    `,
+    [extensionId],
   );
 }

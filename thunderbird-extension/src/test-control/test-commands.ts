@@ -21,6 +21,8 @@ export interface TestCommandDeps {
 export function createTestCommands(deps: TestCommandDeps): ControlCommands {
   return {
     ping: async () => ({ version: deps.browser.runtime.getManifest().version }),
+    /** What "Options" in the Add-ons Manager does. */
+    openOptionsPage: async () => deps.browser.runtime.openOptionsPage(),
     /** Any page request, exactly as the popup/options page sends it. */
     request: async (args) => deps.service.handle(args.request as BackgroundRequest),
     /** The most recent bulk job (started by a real menu click), once it has finished. */

@@ -153,7 +153,12 @@ export function OptionsApp({ send, t, requestOrigins, initialSync }: OptionsProp
             onInput={(event) => setToken((event.currentTarget as HTMLInputElement).value)}
           />
         </label>
-        <button type="button" disabled={busy || !token.trim()} onClick={useToken}>
+        <button
+          type="button"
+          id="use-api-token"
+          disabled={busy || !token.trim()}
+          onClick={useToken}
+        >
           {t('useApiToken')}
         </button>
         {methods?.entra.available !== false && (
