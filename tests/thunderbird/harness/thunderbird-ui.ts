@@ -357,7 +357,7 @@ export async function answerPermissionPrompt(
       if (Date.now() > deadline) throw new Error('no add-on permission prompt appeared');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const text = notification.textContent.replace(/\s+/g, ' ').trim();
+    const text = notification.textContent.replace(/\\s+/g, ' ').trim();
     (answer === 'allow' ? notification.button : notification.secondaryButton).click();
     resolve(text);
     `,
