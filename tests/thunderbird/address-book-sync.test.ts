@@ -4,7 +4,13 @@ import type {
 } from '../../thunderbird-extension/src/background/protocol';
 import { thunderbirdTestMode } from './harness/e2e-environment';
 import { startThunderbirdSession, type ThunderbirdSession } from './harness/thunderbird-session';
-import { editCardInAddressBook, readCrmAddressBook } from './harness/thunderbird-ui';
+import {
+  clickInExtensionPage,
+  editCardInAddressBook,
+  inExtensionPage,
+  readCrmAddressBook,
+  waitForOptionsPage,
+} from './harness/thunderbird-ui';
 
 // Real Thunderbird, real server: the "CRM" address book in two-way sync with the salesperson's
 // contacts. Edits in Thunderbird go through Thunderbird's own address-book code (as the UI does).
@@ -113,5 +119,55 @@ describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {
       request: { type: 'status' },
     });
     expect(status.sync.conflicts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('resolves the conflict on the options page with "Use mine": the CRM takes this device\'s value and the address book agrees', async () => {
+    const marionette = session.thunderbird.marionette;
+    await session.control.run('openOptionsPage');
+    await waitForOptionsPage(marionette);
+    const row = await eventually(
+      () =>
+        inExtensionPage<{ id: string; cells: string[] } | undefined>(
+          marionette,
+          'options.html',
+          `const row = document.querySelector('[data-conflict]');
+           return row ? { id: row.dataset.conflict, cells: [...row.querySelectorAll('td')].slice(0, 4).map((cell) => cell.textContent) } : undefined;`,
+        ).then((value) => value ?? undefined),
+      'the conflict on the options page',
+    );
+    expect(row.cells).toEqual([
+      'Margaret Lindqvist',
+      'jobPosition',
+      'Chief Procurement Officer',
+      'VP Procurement',
+    ]);
+
+    await clickInExtensionPage(
+      marionette,
+      'options.html',
+      `[data-conflict="${row.id}"] [data-resolve="use-device"]`,
+    );
+    await eventually(
+      async () =>
+        (await inExtensionPage<boolean>(
+          marionette,
+          'options.html',
+          "return document.querySelector('[data-conflict=\"' + arguments[0] + '\"]') === null;",
+          [row.id],
+        )) || undefined,
+      'the resolved conflict to leave the list',
+    );
+    expect((await partnerOnServer()).jobPosition).toBe('VP Procurement');
+    const { body } = await session.crm.api<{ items: unknown[] }>(
+      'GET',
+      `/sync/contacts/${partner.id}/conflicts`,
+    );
+    expect(body.items).toEqual([]);
+
+    // The next sync brings the CRM's (now the device's) value to the card and finds nothing open.
+    const status = await syncNow();
+    expect(status.conflicts).toBe(0);
+    const card = (await readCrmAddressBook(marionette)).find((entry) => entry.uid === partner.id);
+    expect(card!.vCard).toMatch(/TITLE:VP Procurement/);
   });
 });
