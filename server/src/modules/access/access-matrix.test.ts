@@ -1429,7 +1429,7 @@ describe('access matrix (level × route/action → status)', () => {
     partial.partnerId = await newPartner(partial, 'Acme SRL');
     partial.colleagueQuotationId = await colleagueQuotation(partial);
     fixtures = partial;
-  }, 60_000);
+  }, 180_000); // generous: five argon2 users and ~15 writes on a shared, sometimes busy machine
 
   const cases = rows.flatMap((row) =>
     levels.map(
