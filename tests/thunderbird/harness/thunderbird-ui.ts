@@ -375,3 +375,17 @@ export async function grantedOrigins(marionette: MarionetteClient): Promise<stri
     [extensionId],
   );
 }
+
+/** Trusts a CA certificate (DER, base64) in the profile, as an admin importing a company CA does. */
+export async function trustCertificateAuthority(
+  marionette: MarionetteClient,
+  derBase64: string,
+): Promise<void> {
+  await marionette.execute(
+    `
+    const certificates = Cc['@mozilla.org/security/x509certdb;1'].getService(Ci.nsIX509CertDB);
+    certificates.addCertFromBase64(arguments[0], 'C,,');
+    `,
+    [derBase64],
+  );
+}
