@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectTestDatabase, type TestDatabase } from '../../server/src/db/test-database';
 import { FakeEntraObo } from '../../server/src/modules/graph-contact-sync/__fakes__/fake-entra-obo';
 import { FakeGraph } from '../../server/src/modules/graph-contact-sync/__fakes__/fake-graph';
@@ -258,5 +258,153 @@ describeWithChromium('Outlook pane: Microsoft sign-in and Outlook contact sync',
       obo.refuseEveryAssertion = false;
     }
     await section.getByText('Off', { exact: true }).waitFor();
+  });
+
+  /**
+   * Outlook's side of nested app authentication, for one test: it answers MSAL.js's bridge
+   * requests like the host's broker — nothing cached until the user signs in through the broker's
+   * pop-up, then tokens for the add-in's API scope issued by the fake Entra.
+   */
+  function fakeBroker(mode: { popup: 'sign-in' | 'cancel' | 'disabled' }) {
+    const requests: { method: string; clientId?: string; scope?: string }[] = [];
+    let signedIn = false;
+    const answer = async (method: string, params: { clientId?: string; scope?: string }) => {
+      requests.push({ method, clientId: params?.clientId, scope: params?.scope });
+      if (mode.popup === 'disabled') return { success: false, error: { status: 'DISABLED' } };
+      if (method === 'GetTokenPopup') {
+        if (mode.popup === 'cancel')
+          return { success: false, error: { status: 'USER_CANCEL', code: 'user_cancelled' } };
+        signedIn = true;
+      } else if (!signedIn) {
+        return {
+          success: false,
+          error: {
+            status: 'USER_INTERACTION_REQUIRED',
+            code: 'interaction_required',
+            description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
+          },
+        };
+      }
+      const apiScope = `api://${apiClientId}/access_as_user`;
+      if (params.clientId !== apiClientId || !params.scope?.split(' ').includes(apiScope)) {
+        return {
+          success: false,
+          error: {
+            status: 'PERSISTENT_ERROR',
+            code: 'invalid_request',
+            description: 'AADSTS700016: Application not found in the directory.',
+          },
+        };
+      }
+      const now = Math.floor(Date.now() / 1000);
+      const idToken = await entra.sign({
+        aud: apiClientId,
+        iss: entra.issuerFor(tenant),
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+        sub: person.oid,
+        oid: person.oid,
+        tid: tenant,
+        name: person.name,
+        preferred_username: person.preferredUsername,
+        ver: '2.0',
+      });
+      return {
+        success: true,
+        token: {
+          access_token: await entra.issueAccessToken(person, apiClientId),
+          expires_in: 3600,
+          id_token: idToken,
+          properties: null,
+          scope: apiScope,
+        },
+        account: {
+          homeAccountId: `${person.oid}.${tenant}`,
+          environment: 'login.microsoftonline.com',
+          tenantId: tenant,
+          username: person.preferredUsername,
+          localAccountId: person.oid,
+          name: person.name,
+        },
+      };
+    };
+    return {
+      requests,
+      prepareContext: async (context: BrowserContext) => {
+        await context.exposeBinding('__fakeNaaBroker', (_source, method: string, params) =>
+          answer(method, params as { clientId?: string; scope?: string }),
+        );
+      },
+    };
+  }
+
+  const withNaa = { Mailbox: '1.15', DialogApi: '1.2', NestedAppAuth: '1.1' };
+
+  test('nested app authentication: silent first, the broker’s pop-up on "Sign in with Microsoft", the token accepted by the CRM and reused for the contact sync', async () => {
+    const broker = fakeBroker({ popup: 'sign-in' });
+    const pane = await open({
+      signedIn: false,
+      sets: withNaa,
+      prepareContext: broker.prepareContext,
+    });
+    const { page, context } = pane;
+    // Nothing cached in the broker: the silent attempt fails and the pane asks.
+    await page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+    expect(broker.requests.map((request) => request.method)).toEqual(['GetToken']);
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await page.getByRole('heading', { name: 'Sender' }).waitFor();
+    expect(broker.requests.map((request) => request.method)).toContain('GetTokenPopup');
+    expect(broker.requests.every((request) => request.clientId === apiClientId)).toBe(true);
+
+    // Settings → contact sync: the NAA token goes to the server (no dialog opens).
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByText('Signed in as Sofia Marin').waitFor();
+    const section = page.getByRole('region', { name: 'Outlook contact sync' });
+    await section.getByRole('button', { name: 'Turn on Outlook contact sync' }).click();
+    await section.getByText(/^On, /).waitFor();
+    expect(graph.mailbox(person.oid).folderByName('CRM')).toBeDefined();
+    expect(context.pages()).toHaveLength(1);
+    const calls = await page.evaluate(
+      () => (window as unknown as { __fakeOutlook: { calls: string[] } }).__fakeOutlook.calls,
+    );
+    expect(calls.some((call) => call.startsWith('displayDialogAsync'))).toBe(false);
+    await expectClean(pane);
+
+    // The next time the pane opens, the broker has the account: signed in without a click.
+    const again = await open({
+      signedIn: false,
+      sets: withNaa,
+      prepareContext: broker.prepareContext,
+    });
+    await again.page.getByRole('heading', { name: 'Sender' }).waitFor();
+  });
+
+  test('nested app authentication: the user closing the broker’s pop-up is told so', async () => {
+    const broker = fakeBroker({ popup: 'cancel' });
+    const pane = await open({
+      signedIn: false,
+      sets: withNaa,
+      prepareContext: broker.prepareContext,
+    });
+    await pane.page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+    await pane.page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await pane.page.getByText('Sign-in was cancelled.').waitFor();
+  });
+
+  test('nested app authentication advertised but the broker is off for this account: the Office dialog signs in instead', async () => {
+    const broker = fakeBroker({ popup: 'disabled' });
+    const pane = await open({
+      signedIn: false,
+      sets: withNaa,
+      prepareContext: broker.prepareContext,
+    });
+    const { page, context } = pane;
+    await page.getByRole('heading', { name: 'Sign in to your CRM' }).waitFor();
+    const dialog = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await (await dialog).waitForEvent('close');
+    await page.getByRole('heading', { name: 'Sender' }).waitFor();
+    expect(broker.requests.map((request) => request.method)).toContain('GetTokenPopup');
   });
 });

@@ -63,11 +63,17 @@ export class AccountManager {
 
   async signInWithMicrosoft(): Promise<void> {
     if (this.nestedApp) {
-      await this.nestedApp.acquireTokenInteractively();
-      this.method = 'nested-app';
-      return;
+      try {
+        await this.nestedApp.acquireTokenInteractively();
+        this.method = 'nested-app';
+        return;
+      } catch (error) {
+        // Outlook advertises NAA but its broker is off for this account (e.g. Outlook.com in
+        // OWA): the Office dialog still works.
+        if (!isBrokerUnavailable(error) || !this.options.capabilities.dialogApi) throw error;
+      }
     }
-    if (this.microsoftSignIn === 'dialog') {
+    if (this.options.entra && this.options.capabilities.dialogApi) {
       this.dialogToken = await signInWithDialog(this.#dialogUrl());
       this.method = 'dialog';
       return;
@@ -84,13 +90,17 @@ export class AccountManager {
   async acquireMicrosoftToken(): Promise<string> {
     if (this.nestedApp) {
       try {
-        return await this.nestedApp.acquireTokenSilently();
-      } catch {
-        // No cached account or consent missing: ask the user (Entra shows consent/MFA as needed).
-        return this.nestedApp.acquireTokenInteractively();
+        try {
+          return await this.nestedApp.acquireTokenSilently();
+        } catch {
+          // No cached account or consent missing: ask the user (Entra shows consent/MFA).
+          return await this.nestedApp.acquireTokenInteractively();
+        }
+      } catch (error) {
+        if (!isBrokerUnavailable(error) || !this.options.capabilities.dialogApi) throw error;
       }
     }
-    if (this.microsoftSignIn === 'dialog') {
+    if (this.options.entra && this.options.capabilities.dialogApi) {
       if (this.dialogToken && !expiresWithin(this.dialogToken, 5 * 60_000)) return this.dialogToken;
       const token = await signInWithDialog(this.#dialogUrl());
       if (this.method === 'dialog') this.dialogToken = token;
@@ -143,6 +153,12 @@ export class AccountManager {
         throw new Error('Not signed in');
     }
   }
+}
+
+/** MSAL's codes for "this host has no working NAA broker". */
+function isBrokerUnavailable(error: unknown): boolean {
+  const code = (error as { errorCode?: unknown })?.errorCode;
+  return code === 'nested_app_auth_bridge_disabled' || code === 'nested_app_auth_unavailable';
 }
 
 function microsoftUnavailable(): Error {

@@ -50,6 +50,12 @@ describe('describeAuthError', () => {
       'user_cancelled',
     ],
     [
+      // The NAA broker's cancel (ClientAuthError), spelled differently from MSAL's own pop-up.
+      { errorCode: 'user_canceled', message: 'User cancelled the flow' },
+      'authErrorCancelled',
+      'user_canceled',
+    ],
+    [
       { errorCode: 'popup_window_error', message: 'Error opening popup window' },
       'authErrorPopupBlocked',
       'popup_window_error',

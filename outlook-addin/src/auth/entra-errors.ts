@@ -27,7 +27,8 @@ export function describeAuthError(error: unknown): AuthFailure {
   const officeCode = typeof record.code === 'number' ? record.code : null;
   const text = `${errorCode ?? ''} ${typeof record.message === 'string' ? record.message : ''}`;
   const aadsts = /AADSTS\d+/.exec(text)?.[0] ?? null;
-  if (officeCode === 12006 || errorCode === 'user_cancelled') {
+  // MSAL says `user_cancelled` for its own pop-up, `user_canceled` for the NAA broker's.
+  if (officeCode === 12006 || errorCode === 'user_cancelled' || errorCode === 'user_canceled') {
     return { key: 'authErrorCancelled', code: errorCode ?? String(officeCode) };
   }
   if (

@@ -283,6 +283,60 @@ export function installFakeOutlook(config: FakeOutlookConfig): void {
     };
   }
 
+  /**
+   * Nested app authentication (NestedAppAuth 1.1): Outlook's broker side of MSAL.js's bridge
+   * (`window.nestedAppAuthBridge`, JSON request/response envelopes). The broker's decisions —
+   * which token, or which error — come from the test through the `__fakeNaaBroker` binding.
+   */
+  if (supports('NestedAppAuth', '1.1')) {
+    type Listener = (response: string) => void;
+    const listeners: Listener[] = [];
+    (window as unknown as { nestedAppAuthBridge: unknown }).nestedAppAuthBridge = {
+      addEventListener: (type: string, listener: Listener) => {
+        if (type === 'message') listeners.push(listener);
+      },
+      removeEventListener: (type: string, listener: Listener) => {
+        const index = listeners.indexOf(listener);
+        if (type === 'message' && index >= 0) listeners.splice(index, 1);
+      },
+      postMessage: (raw: string) => {
+        const request = JSON.parse(raw) as {
+          method: string;
+          requestId: string;
+          tokenParams?: unknown;
+        };
+        calls.push(`naa:${request.method}`);
+        const answer = async (): Promise<Record<string, unknown>> => {
+          if (request.method === 'GetInitContext') {
+            return {
+              success: true,
+              initContext: {
+                sdkName: 'fake-outlook-naa',
+                sdkVersion: '1.0.0',
+                capabilities: { queryAccount: false },
+              },
+            };
+          }
+          const broker = (
+            window as unknown as {
+              __fakeNaaBroker?: (method: string, tokenParams: unknown) => Promise<unknown>;
+            }
+          ).__fakeNaaBroker;
+          if (!broker) return { success: false, error: { status: 'DISABLED' } };
+          return (await broker(request.method, request.tokenParams)) as Record<string, unknown>;
+        };
+        void answer().then((body) => {
+          const envelope = JSON.stringify({
+            messageType: 'NestedAppAuthResponse',
+            requestId: request.requestId,
+            ...body,
+          });
+          setTimeout(() => listeners.forEach((listener) => listener(envelope)), config.latencyMs);
+        });
+      },
+    };
+  }
+
   const install = (office: OfficeGlobal): void => {
     Object.assign(office.context, {
       mailbox,

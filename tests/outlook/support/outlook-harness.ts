@@ -83,6 +83,8 @@ export interface OpenPaneOptions {
    * https authority and the fake's URLs in answers are shown to the page as Entra's.
    */
   entraAuthority?: string;
+  /** Runs on the fresh browser context before the pane loads (bindings, routes). */
+  prepareContext?: (context: BrowserContext) => Promise<void>;
 }
 
 export interface OpenedPane {
@@ -116,6 +118,7 @@ export async function openTaskPane(
     },
   );
   if (options.entraAuthority) await routeEntraTo(context, options.entraAuthority);
+  await options.prepareContext?.(context);
   const config: FakeOutlookConfig = {
     mails: await loadFakeMails(options.mails),
     sets: options.sets ?? { Mailbox: '1.15', DialogApi: '1.2' },
