@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BulkItemView, BulkJobView, SendToBackground } from '../../background/protocol';
 import type { Translate } from '../i18n';
 import { RecordPicker } from '../popup/popup-app';
+import { RecordLink, type RecordRef } from '../record-link';
 
 // The window the message-list menu opens: progress and a result per mail for "Create
 // opportunities from N mails" / "Log N mails to…". The job runs in the background; this page
@@ -18,6 +19,21 @@ export function BulkApp({
 }) {
   const [job, setJob] = useState<BulkJobView | null | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [serverUrl, setServerUrl] = useState<string | undefined>();
+  const [openError, setOpenError] = useState<string | undefined>();
+  useEffect(() => {
+    void send({ type: 'status' })
+      .then((status) => setServerUrl(status.serverUrl))
+      .catch(() => undefined);
+  }, []);
+  const links = {
+    serverUrl,
+    t,
+    open: (record: RecordRef) =>
+      void send({ type: 'open-record', record })
+        .then((answer) => setOpenError(answer.ok ? undefined : answer.message))
+        .catch((failure: Error) => setOpenError(failure.message)),
+  };
   useEffect(() => {
     let stopped = false;
     const poll = async () => {
@@ -80,13 +96,25 @@ export function BulkApp({
               {job.error}
             </p>
           )}
+          {openError && (
+            <p class="error" role="alert">
+              {openError}
+            </p>
+          )}
           <BulkSummary items={job.items} t={t} />
           <ul class="bulk-items">
             {job.items.map((item) => (
               <li key={item.hostId} data-state={item.state}>
                 <span class={`badge ${item.state}`}>{t(`bulkState_${item.state}`)}</span>{' '}
                 {item.subject}
-                {item.record?.name && <span class="muted"> → {item.record.name}</span>}
+                {item.record && (
+                  <span class="muted">
+                    {' → '}
+                    <RecordLink record={item.record} links={links}>
+                      {item.record.name ?? t('openInCrm')}
+                    </RecordLink>
+                  </span>
+                )}
                 {item.message && <span class="muted"> · {item.message}</span>}
               </li>
             ))}

@@ -1,5 +1,4 @@
 import type { MailRecordRef } from '@inbox-crm/shared/schemas';
-import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type {
   ActionOutcome,
@@ -7,9 +6,9 @@ import type {
   PopupData,
   SendToBackground,
 } from '../../background/protocol';
-import { recordUrl } from '../../background/record-url';
 import type { Translate } from '../i18n';
 import { QueueNotice } from '../queue-notice';
+import { type Links, RecordLink, type RecordRef } from '../record-link';
 import {
   applyChoiceDefaults,
   type DraftForm,
@@ -146,41 +145,6 @@ export function PopupApp({ send, tabId, t, openOptions }: PopupProps) {
         onRetry={() => send({ type: 'queue/retry' }).then(load)}
       />
     </main>
-  );
-}
-
-type RecordRef = Pick<MailRecordRef, 'resModel' | 'resId'>;
-
-interface Links {
-  serverUrl?: string;
-  open: (record: RecordRef) => void;
-  t: Translate;
-}
-
-/** A record's name linking to its console page, opened in the default browser. */
-function RecordLink({
-  record,
-  links,
-  children,
-}: {
-  record: RecordRef;
-  links: Links;
-  children: ComponentChildren;
-}) {
-  const href = recordUrl(links.serverUrl, record);
-  if (!href) return <span>{children}</span>;
-  return (
-    <a
-      href={href}
-      title={links.t('openInCrm')}
-      data-record={`${record.resModel}:${record.resId}`}
-      onClick={(event) => {
-        event.preventDefault();
-        links.open(record);
-      }}
-    >
-      {children}
-    </a>
   );
 }
 
