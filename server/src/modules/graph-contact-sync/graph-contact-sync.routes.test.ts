@@ -140,6 +140,26 @@ describe('Outlook contact sync through Microsoft Graph', () => {
     expect(() => loadConfig({ GRAPH_BASE_URL: 'graph' })).toThrow(/GRAPH_BASE_URL: Invalid URL/);
   });
 
+  it('keeps one service per app: apps built in one process do not share their configuration', async () => {
+    // Both use the shared module object of app-modules.ts.
+    const plain = createTestContext();
+    const configured = createTestContext({
+      env: {
+        ENTRA_TENANT_ID: context.config.ENTRA_TENANT_ID!,
+        ENTRA_CLIENT_ID: clientId,
+        ENTRA_CLIENT_SECRET: clientSecret,
+        ENTRA_AUTHORITY_URL: entra.url,
+      },
+    });
+    const available = async (app: TestContext) => {
+      const user = await app.createUser();
+      const status = await app.request.get('/api/v1/outlook-sync/status').set(user.auth);
+      return (status.body as OutlookSyncStatus).available;
+    };
+    expect(await available(plain)).toBe(false);
+    expect(await available(configured)).toBe(true);
+  });
+
   it('refuses to run before consent (409) and a consent without a token (400)', async () => {
     const user = await context.createUser();
     const runBefore = await context.request.post('/api/v1/outlook-sync/run').set(user.auth);

@@ -19,9 +19,11 @@ export const outlookSyncIntervalMs = 15 * 60_000;
 export function createGraphContactSyncModule(
   overrides: GraphContactSyncModuleOptions = {},
 ): AppModule {
-  let service: OutlookContactSyncService | undefined;
+  // One service per app (its configuration): the module object is shared by every createApp.
+  const services = new WeakMap<AppDependencies['config'], OutlookContactSyncService>();
   const serviceFor = ({ config, logger }: AppDependencies): OutlookContactSyncService => {
-    if (service) return service;
+    const existing = services.get(config);
+    if (existing) return existing;
     const entra = entraSettingsFrom(config);
     const tokenSource =
       'tokenSource' in overrides
@@ -29,12 +31,13 @@ export function createGraphContactSyncModule(
         : entra?.clientSecret
           ? new MsalGraphTokenSource(entra)
           : undefined;
-    service = new OutlookContactSyncService({
+    const service = new OutlookContactSyncService({
       ...overrides,
       graphBaseUrl: overrides.graphBaseUrl ?? config.GRAPH_BASE_URL,
       tokenSource,
       logger,
     });
+    services.set(config, service);
     return service;
   };
   return {
