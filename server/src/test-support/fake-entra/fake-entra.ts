@@ -67,6 +67,11 @@ export class FakeEntra {
   readonly spaRedirectUris = new Set<string>();
   /** Delegated API scopes (`api://<id>/access_as_user`) → the audience of the access token issued. */
   readonly apiScopes = new Map<string, string>();
+  /**
+   * Show a sign-in page first, as Entra does without a session: the authorize request answers
+   * 200 with a page whose "Sign in" link (`#fake-entra-sign-in`) continues to the redirect.
+   */
+  signInPage = false;
   /** The next authorize request is answered with this error (e.g. consent refused). */
   nextAuthorizeError: { error: string; description: string } | undefined;
   private readonly keys: SigningKey[] = [];
@@ -258,6 +263,18 @@ export class FakeEntra {
     const user = this.nextUser;
     if (!redirectUri || !clientId || !this.clients.has(clientId) || !user) {
       res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request"}');
+      return;
+    }
+    if (this.signInPage && url.searchParams.get('fake_signed_in') !== '1') {
+      const next = new URL(url.href);
+      next.searchParams.set('fake_signed_in', '1');
+      const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><title>Sign in to your account</title><p>${escape(user.preferredUsername)}</p>` +
+            `<a id="fake-entra-sign-in" href="${escape(next.pathname + next.search)}">Sign in</a>`,
+        );
       return;
     }
     // The answer goes in the query, or in the fragment when asked (MSAL.js's default).
