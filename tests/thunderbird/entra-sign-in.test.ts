@@ -6,6 +6,8 @@ import { startThunderbirdSession, type ThunderbirdSession } from './harness/thun
 import {
   answerPermissionPrompt,
   clickInExtensionPage,
+  clickInWebAuthWindow,
+  webAuthWindowOpen,
   inExtensionPage,
   trustCertificateAuthority,
   waitForOptionsPage,
@@ -130,5 +132,23 @@ describeInThunderbird('Thunderbird: Microsoft Entra ID sign-in (PKCE, web auth f
       request: { type: 'records/search', query: 'Bluefin' },
     });
     expect(search.error).toBeUndefined();
+  });
+
+  it('shows Microsoft’s sign-in page in a window when there is no session, and signs in from there', async () => {
+    // Without a Microsoft session Entra answers with its sign-in page instead of redirecting:
+    // Thunderbird then opens the page in a window of its own.
+    entra.signInPage = true;
+    entra.nextUser = fakeEntraUser(tenantId, 'Li Wei');
+    const before = await optionsText('[data-testid="connection-result"]');
+    await clickInExtensionPage(marionette(), 'options.html', '#sign-in-entra');
+    const shown = await clickInWebAuthWindow(marionette(), '#fake-entra-sign-in');
+    const authorize = new URL(shown);
+    expect(authorize.origin).toBe('https://login.microsoftonline.com');
+    expect(authorize.pathname).toBe(`/${tenantId}/oauth2/v2.0/authorize`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toContain(`api://${apiId}/access_as_user`);
+
+    expect(await result(before)).toBe('Connected as Li Wei <li.wei@contoso.test>.');
+    expect(await webAuthWindowOpen(marionette())).toBe(false);
   });
 });

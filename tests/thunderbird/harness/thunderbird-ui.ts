@@ -389,3 +389,47 @@ export async function trustCertificateAuthority(
     [derBase64],
   );
 }
+
+/**
+ * The window identity.launchWebAuthFlow opens when the identity provider shows a page instead of
+ * redirecting at once: waits for it, returns the URL it shows, and clicks `selector` in it with a
+ * WebDriver click, as the user signing in does.
+ */
+export async function clickInWebAuthWindow(
+  marionette: MarionetteClient,
+  selector: string,
+): Promise<string> {
+  return marionette.executeAsync<string>(
+    `
+    const selector = arguments[0];
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const authWindow = [...Services.wm.getEnumerator(null)].find((candidate) => candidate.name === 'launchWebAuthFlow_dialog');
+      const browser = authWindow?.gBrowser?.selectedBrowser;
+      const actor = browser?.browsingContext?.currentWindowGlobal?.getActor('MarionetteCommands');
+      if (actor) {
+        try {
+          const element = await actor.findElement('css selector', selector, {});
+          const url = browser.currentURI.spec;
+          const capabilities = { toJSON: () => ({ 'moz:accessibilityChecks': false, 'moz:webdriverClick': true }) };
+          await actor.clickElement(element, capabilities);
+          resolve(url);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+      }
+      if (Date.now() > deadline) throw new Error('no sign-in window showing ' + selector);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    `,
+    [selector],
+  );
+}
+
+/** Whether the web auth flow window is (still) open. */
+export async function webAuthWindowOpen(marionette: MarionetteClient): Promise<boolean> {
+  return marionette.execute(
+    `return [...Services.wm.getEnumerator(null)].some((candidate) => candidate.name === 'launchWebAuthFlow_dialog' && !candidate.closed);`,
+  );
+}
