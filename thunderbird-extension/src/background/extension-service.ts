@@ -61,6 +61,8 @@ export interface ExtensionServiceDeps {
   queue: OfflineQueue;
   sync: ContactSyncControl;
   fetch?: typeof fetch;
+  /** The add-on's strings (i18n.getMessage); an empty answer falls back to the English text. */
+  getMessage?: (key: string, substitutions?: string | string[]) => string;
 }
 
 const serverUrlMessages: Record<ServerUrlError['problem'], string> = {
@@ -94,6 +96,11 @@ export class ExtensionService {
           onProgress: ({ current }) => current && onResult(current),
         }),
     });
+  }
+
+  /** A string of _locales in the UI language, the English text when it is missing. */
+  private text(key: string, english: string, substitutions?: string | string[]): string {
+    return this.deps.getMessage?.(key, substitutions) || english;
   }
 
   async handle<T extends BackgroundRequest>(request: T): Promise<BackgroundResponses[T['type']]> {
@@ -248,7 +255,10 @@ export class ExtensionService {
     } catch (error) {
       outcome =
         error instanceof ApiError && error.status === 409
-          ? { ok: true, message: 'This conflict was already resolved.' }
+          ? {
+              ok: true,
+              message: this.text('conflictAlreadyResolved', 'This conflict was already resolved.'),
+            }
           : { ok: false, message: userMessageOf(error) };
     }
     const { conflicts, error } = await this.conflicts();
@@ -293,7 +303,11 @@ export class ExtensionService {
       tabId,
       title:
         records.length > 0
-          ? `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}`
+          ? this.text(
+              'badgeTitle',
+              `In the CRM: ${records.map((record) => record.name ?? record.resId).join(', ')}`,
+              records.map((record) => record.name ?? record.resId).join(', '),
+            )
           : null,
     });
   }
@@ -389,7 +403,11 @@ export class ExtensionService {
   private async openRecord(record: MailRecordRef): Promise<BackgroundResponses['open-record']> {
     const { serverUrl } = await loadSettings(this.deps.store);
     const url = recordUrl(serverUrl, record);
-    if (!url) return { ok: false, message: 'This record has no page in the CRM console.' };
+    if (!url)
+      return {
+        ok: false,
+        message: this.text('recordHasNoPage', 'This record has no page in the CRM console.'),
+      };
     try {
       await this.deps.browser.windows.openDefaultBrowser(url);
       return { ok: true };
@@ -459,8 +477,10 @@ export class ExtensionService {
       if (!config)
         return {
           ok: false,
-          message:
+          message: this.text(
+            'entraNotOffered',
             'This CRM server does not offer Microsoft sign-in. Paste a personal API token instead.',
+          ),
         };
       const signIn = await signInWithEntra(this.deps.browser.identity, config, {
         interactive: true,

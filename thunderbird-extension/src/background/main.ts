@@ -44,6 +44,7 @@ const service = new ExtensionService({
   queue,
   sync,
   uiLanguage: () => browser.i18n.getUILanguage(),
+  getMessage: (key, substitutions) => browser.i18n.getMessage(key, substitutions),
 });
 
 browser.runtime.onInstalled.addListener(() => void createMenus());
