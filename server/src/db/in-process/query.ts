@@ -1,7 +1,9 @@
+import { ObjectId } from 'bson';
 import { Query } from 'mingo';
 import { MingoError } from 'mingo/util';
 import type { Options as MingoOptions } from 'mingo/types';
 import { assertComparable, compareValues, isPlainObject, type Document } from './bson-values';
+import { compileFilter, type DocumentPredicate } from './compiled-filter';
 import { collectPathValues } from './document-paths';
 import { ErrorCode, MongoCommandError, unsupported } from './errors';
 
@@ -195,20 +197,32 @@ export function runMingo<T>(operation: () => T): T {
   }
 }
 
-/** A compiled, validated filter. */
+/**
+ * A compiled, validated filter: a plain predicate for the common shapes (compiled-filter.ts), mingo
+ * for everything else (and for projections, which may need the query for positional `.$`).
+ */
 export class Filter {
   readonly source: Document;
-  private readonly query: Query;
+  private mingoQuery: Query | undefined;
+  private readonly predicate: DocumentPredicate | undefined;
   readonly matchesAll: boolean;
 
   constructor(filter: unknown) {
     this.source = validateFilter(filter);
     this.matchesAll = Object.keys(this.source).length === 0;
-    this.query = runMingo(() => new Query(this.source, baseMingoOptions));
+    this.predicate = compileFilter(this.source);
+    // Without a fast path mingo compiles now, so a filter it rejects fails before anything runs.
+    if (!this.predicate) this.mingoQuery = runMingo(() => new Query(this.source, baseMingoOptions));
+  }
+
+  private get query(): Query {
+    this.mingoQuery ??= runMingo(() => new Query(this.source, baseMingoOptions));
+    return this.mingoQuery;
   }
 
   test(document: Document): boolean {
     if (this.matchesAll) return true;
+    if (this.predicate) return this.predicate(document);
     return runMingo(() => this.query.test(document));
   }
 
@@ -263,6 +277,13 @@ export function parseSort(sort: unknown): SortSpec | undefined {
 
 /** The value a document sorts by on one path: arrays sort by their min (asc) or max (desc) element. */
 function sortKey(document: Document, path: string, direction: 1 | -1): unknown {
+  if (!path.includes('.')) {
+    // Fast path for a top-level scalar (the common case): no path walk, no array.
+    const value: unknown = document[path];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'object') return value;
+    if (value instanceof Date || value instanceof ObjectId) return value;
+  }
   const values = collectPathValues(document, path);
   if (values.length === 0) return null;
   assertComparable(values, `the sort on '${path}'`);
@@ -274,22 +295,99 @@ function sortKey(document: Document, path: string, direction: 1 | -1): unknown {
   return best;
 }
 
-/** Stable sort in BSON order (mingo's cross-type order differs from MongoDB's). */
-export function sortDocuments(documents: Document[], spec: SortSpec | undefined): Document[] {
-  if (!spec) return documents;
+interface SortEntry {
+  document: Document;
+  position: number;
+  keys: unknown[];
+}
+
+/** An ObjectId sort key with its hex computed once (comparisons run n log n times). */
+class ObjectIdSortKey {
+  constructor(
+    readonly id: ObjectId,
+    readonly hex: string,
+  ) {}
+}
+
+function prepareSortKey(value: unknown): unknown {
+  return value instanceof ObjectId ? new ObjectIdSortKey(value, value.toHexString()) : value;
+}
+
+function compareSortKeys(left: unknown, right: unknown): number {
+  if (left instanceof ObjectIdSortKey) {
+    if (right instanceof ObjectIdSortKey)
+      return left.hex < right.hex ? -1 : left.hex > right.hex ? 1 : 0;
+    return compareValues(left.id, right);
+  }
+  return compareValues(left, right instanceof ObjectIdSortKey ? right.id : right);
+}
+
+/**
+ * Stable sort in BSON order (mingo's cross-type order differs from MongoDB's). With `keep`, only
+ * the first `keep` documents of the sorted order are returned, selected with a bounded heap —
+ * the same documents in the same order as sorting everything and slicing.
+ */
+export function sortDocuments(
+  documents: Document[],
+  spec: SortSpec | undefined,
+  keep = Number.POSITIVE_INFINITY,
+): Document[] {
+  if (!spec) return documents.slice(0, keep);
   const natural = spec.find(([path]) => path === '$natural');
-  if (natural) return natural[1] === 1 ? documents : [...documents].reverse();
-  const keyed = documents.map((document, position) => ({
-    document,
-    position,
-    keys: spec.map(([path, direction]) => sortKey(document, path, direction)),
-  }));
-  keyed.sort((left, right) => {
+  if (natural) return (natural[1] === 1 ? documents : [...documents].reverse()).slice(0, keep);
+  const compare = (left: SortEntry, right: SortEntry): number => {
     for (let index = 0; index < spec.length; index += 1) {
-      const comparison = compareValues(left.keys[index], right.keys[index]);
+      const comparison = compareSortKeys(left.keys[index], right.keys[index]);
       if (comparison !== 0) return comparison * (spec[index] as [string, 1 | -1])[1];
     }
     return left.position - right.position;
+  };
+  const entryOf = (document: Document, position: number): SortEntry => ({
+    document,
+    position,
+    keys: spec.map(([path, direction]) => prepareSortKey(sortKey(document, path, direction))),
   });
-  return keyed.map((entry) => entry.document);
+  if (keep * 4 >= documents.length) {
+    const keyed = documents.map(entryOf);
+    keyed.sort(compare);
+    return keyed.slice(0, keep).map((entry) => entry.document);
+  }
+  // Max-heap of the best `keep` entries so far: its root is the worst of them.
+  const heap: SortEntry[] = [];
+  const siftUp = (start: number): void => {
+    let child = start;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (compare(heap[child] as SortEntry, heap[parent] as SortEntry) <= 0) return;
+      [heap[child], heap[parent]] = [heap[parent] as SortEntry, heap[child] as SortEntry];
+      child = parent;
+    }
+  };
+  const siftDown = (): void => {
+    let parent = 0;
+    for (;;) {
+      const left = parent * 2 + 1;
+      const right = left + 1;
+      let largest = parent;
+      if (left < heap.length && compare(heap[left] as SortEntry, heap[largest] as SortEntry) > 0)
+        largest = left;
+      if (right < heap.length && compare(heap[right] as SortEntry, heap[largest] as SortEntry) > 0)
+        largest = right;
+      if (largest === parent) return;
+      [heap[parent], heap[largest]] = [heap[largest] as SortEntry, heap[parent] as SortEntry];
+      parent = largest;
+    }
+  };
+  documents.forEach((document, position) => {
+    const entry = entryOf(document, position);
+    if (heap.length < keep) {
+      heap.push(entry);
+      siftUp(heap.length - 1);
+    } else if (compare(entry, heap[0] as SortEntry) < 0) {
+      heap[0] = entry;
+      siftDown();
+    }
+  });
+  heap.sort(compare);
+  return heap.map((entry) => entry.document);
 }
