@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { TestUser } from '../../server/src/test-support/test-context';
 import { fakeDefaultBrowser } from './harness/default-browser';
 import { thunderbirdTestMode } from './harness/e2e-environment';
@@ -302,6 +303,57 @@ describeInThunderbird('Thunderbird: the message popup driven in the real client'
       'the card to know the sender',
     );
     expect(await popupText('[data-testid="sender-name"]')).toBe('王磊');
+    await closeMessagePopup(marionette());
+  });
+
+  it('keeps an action taken while the CRM is unreachable in the queue, shows it, and delivers it on "Retry now"', async () => {
+    const mail = byFile('html-with-inline-image.eml');
+    // The CRM goes away: the configured address now answers nothing.
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const setServer = (serverUrl: string) =>
+      session.control.run('request', { request: { type: 'options/save-server', serverUrl } });
+    await setServer(`http://127.0.0.1:${closedPort}`);
+    try {
+      await openMailInTab(marionette(), 'Inbox', mail.messageId!);
+      await openMessagePopup(marionette());
+      await waitInPopup('[data-action="create"]', 'the actions');
+      await click('[data-action="create"]');
+      await waitInPopup('[data-testid="choices-error"]', 'the pickers to give up');
+      await click('form.draft button[type="submit"]');
+      await waitInPopup('.queued', 'the queued result');
+      const queue = await waitInPopup('[data-testid="queue"]', 'the queue in the popup');
+      expect(queue).toContain('1 action(s) waiting for the CRM server');
+      expect(queue).toContain('Reception area seating for 3 clinics');
+    } finally {
+      await setServer(session.crm.baseUrl);
+    }
+
+    // Back online: the user retries from the popup (the timer would deliver it within a minute).
+    if ((await popupText('[data-testid="queue"] button')) !== null)
+      await click('[data-testid="queue"] button');
+    await eventually(
+      async () => ((await popupText('[data-testid="queue"]')) === null ? true : undefined),
+      'the queue to empty',
+    );
+    const leads = await session.crm.api<{ items: Lead[] }>('GET', '/leads?limit=100');
+    const lead = leads.body.items.find(
+      (candidate) => candidate.name === 'Reception area seating for 3 clinics',
+    );
+    expect(lead).toBeDefined();
+    const attachments = await session.crm.api<{
+      items: Array<{ id: string; contentType: string }>;
+    }>('GET', `/leads/${lead!.id}/attachments`);
+    const eml = attachments.body.items.find((item) =>
+      item.contentType.startsWith('message/rfc822'),
+    );
+    expect((await session.crm.download(`/attachments/${eml!.id}/content`)).equals(mail.bytes)).toBe(
+      true,
+    );
     await closeMessagePopup(marionette());
   });
 });
