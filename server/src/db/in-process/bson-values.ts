@@ -225,8 +225,12 @@ export function compareValues(left: unknown, right: unknown): number {
         return leftBinary.sub_type < rightBinary.sub_type ? -1 : 1;
       return compareBytes(leftBinary.buffer, rightBinary.buffer);
     }
-    case 8:
-      return compareBytes((left as ObjectId).id, (right as ObjectId).id);
+    case 8: {
+      // Fixed-length lower-case hex orders like the 12 bytes (and `.id` would copy them each time).
+      const leftHex = (left as ObjectId).toHexString();
+      const rightHex = (right as ObjectId).toHexString();
+      return leftHex < rightHex ? -1 : leftHex > rightHex ? 1 : 0;
+    }
     case 9:
       return Number(left) - Number(right);
     case 10:

@@ -155,6 +155,8 @@ export class Collection {
     for (const index of this.indexes.values()) {
       const oldKeys = previous ? index.keysOf(previous) : [];
       const newKeys = next ? index.keysOf(next) : [];
+      // Unchanged keys stay where they are (equal keys keep their order, as by record id).
+      if (sameKeys(oldKeys, newKeys)) continue;
       if (index.unique) {
         for (const entry of newKeys) {
           if (index.conflictingId(entry.key, id) !== undefined)
@@ -191,44 +193,56 @@ export class Collection {
   }
 
   /**
-   * Documents that may match the filter, in natural order. Uses the `_id` map or an index when
-   * the filter pins every field of that index by equality or `$in`; the caller still tests each.
+   * Documents that may match the filter (a superset; the caller tests each). The planner looks at
+   * every conjunct — top-level fields and the clauses of `$and`, however nested — and takes the
+   * smallest candidate set among: `_id` pinned by equality/`$in`, an index whose every field is
+   * pinned, a compound index whose first field is pinned, or an `$or` whose every clause is served
+   * that way (the union). Otherwise it scans the collection in natural order.
    */
   candidates(filter: Filter): Document[] {
-    const source = filter.source;
-    const idValues = equalityValues(source._id);
-    if (idValues) return this.byIds(idValues.map(canonicalKey));
-    const usable = [...this.indexes.values()].filter((index) => index.coversAllDocuments);
-    // Best: an index whose every field is pinned (one hash lookup per combination).
-    for (const index of usable) {
-      const perField = index.fields.map((field) => equalityValues(source[field]));
-      if (perField.some((values) => values === undefined)) continue;
-      let combinations: unknown[][] = [[]];
-      for (const values of perField as unknown[][])
-        combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
-      if (combinations.length > 1000) continue;
-      const ids = new Set<string>();
-      for (const values of combinations)
-        for (const id of index.lookup(index.keyFor(values)) ?? []) ids.add(id);
-      return this.byIds([...ids]);
-    }
-    // Next: a compound index whose first field is pinned.
-    for (const index of usable) {
-      const prefixValues = index.hasPrefixLookup
-        ? equalityValues(source[index.fields[0] as string])
-        : undefined;
-      if (!prefixValues) continue;
-      const ids = new Set<string>();
-      for (const value of prefixValues)
-        for (const id of index.lookupPrefix(value) ?? []) ids.add(id);
-      return this.byIds([...ids]);
-    }
-    return this.all();
+    if (filter.matchesAll) return this.all();
+    const ids = this.plan(filter.source);
+    return ids === undefined ? this.all() : this.byIds(ids);
   }
 
-  private byIds(ids: string[]): Document[] {
+  /** Candidate ids for a filter, or undefined when no index narrows it down. */
+  private plan(source: Document): ReadonlySet<string> | undefined {
+    const pinned = new Map<string, unknown[]>();
+    const alternatives: unknown[][] = [];
+    collectConjuncts(source, pinned, alternatives);
+    let best: ReadonlySet<string> | undefined;
+    const consider = (ids: ReadonlySet<string> | undefined): void => {
+      if (ids !== undefined && (best === undefined || ids.size < best.size)) best = ids;
+    };
+    const idValues = pinned.get('_id');
+    if (idValues) {
+      const ids = new Set<string>();
+      for (const value of idValues) {
+        const id = canonicalKey(value);
+        if (this.documents.has(id)) ids.add(id);
+      }
+      return ids;
+    }
+    for (const index of this.indexes.values()) {
+      if (!index.coversAllDocuments) continue;
+      consider(indexLookup(index, pinned));
+    }
+    for (const clauses of alternatives) {
+      if (best !== undefined && best.size === 0) break;
+      const perClause: Array<ReadonlySet<string>> = [];
+      for (const clause of clauses) {
+        const ids = isPlainObject(clause) ? this.plan(clause) : undefined;
+        if (ids === undefined) break;
+        perClause.push(ids);
+      }
+      if (perClause.length === clauses.length) consider(unionOf(perClause));
+    }
+    return best;
+  }
+
+  private byIds(ids: Iterable<string>): Document[] {
     const found: Document[] = [];
-    for (const id of new Set(ids)) {
+    for (const id of ids) {
       const document = this.documents.get(id);
       if (document) found.push(document);
     }
@@ -237,22 +251,82 @@ export class Collection {
 }
 
 /**
- * The values a top-level condition pins a field to, when it is a plain equality or `$eq`/`$in`
- * of scalars the hash maps key exactly (no null, arrays, documents or regexes).
+ * Gathers the conditions every matching document must meet: top-level fields and the clauses of
+ * `$and` (recursively) pin fields to equality values; each `$or` is kept as a set of alternatives.
  */
-function equalityValues(condition: unknown): unknown[] | undefined {
+function collectConjuncts(
+  source: Document,
+  pinned: Map<string, unknown[]>,
+  alternatives: unknown[][],
+): void {
+  for (const [key, condition] of Object.entries(source)) {
+    if (key === '$and' && Array.isArray(condition)) {
+      for (const clause of condition)
+        if (isPlainObject(clause)) collectConjuncts(clause, pinned, alternatives);
+    } else if (key === '$or' && Array.isArray(condition)) {
+      alternatives.push(condition);
+    } else if (!key.startsWith('$')) {
+      const values = equalityValues(condition, !key.includes('.'));
+      const known = pinned.get(key);
+      if (values && (!known || values.length < known.length)) pinned.set(key, values);
+    }
+  }
+}
+
+function sameKeys(left: IndexKey[], right: IndexKey[]): boolean {
+  if (left.length !== right.length) return false;
+  return left.every((entry, position) => entry.key === right[position]?.key);
+}
+
+const noIds: ReadonlySet<string> = new Set();
+
+/** The union of several id sets (the only set itself when there is one: no copy). */
+function unionOf(sets: Array<ReadonlySet<string> | undefined>): ReadonlySet<string> {
+  if (sets.length === 1) return sets[0] ?? noIds;
+  const union = new Set<string>();
+  for (const set of sets) for (const id of set ?? noIds) union.add(id);
+  return union;
+}
+
+/** Ids from an index whose fields are all pinned, or whose first field is (compound indexes). */
+function indexLookup(
+  index: CollectionIndex,
+  pinned: Map<string, unknown[]>,
+): ReadonlySet<string> | undefined {
+  const perField = index.fields.map((field) => pinned.get(field));
+  if (perField.every((values) => values !== undefined)) {
+    let combinations: unknown[][] = [[]];
+    for (const values of perField as unknown[][]) {
+      combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
+      if (combinations.length > 1000) break;
+    }
+    if (combinations.length <= 1000)
+      return unionOf(combinations.map((values) => index.lookup(index.keyFor(values))));
+  }
+  const prefixValues = perField[0];
+  if (!index.hasPrefixLookup || prefixValues === undefined) return undefined;
+  return unionOf(prefixValues.map((value) => index.lookupPrefix(value)));
+}
+
+/**
+ * The values a condition pins a field to: a plain value, `$eq`, or `$in` (other operators beside
+ * them only narrow further). Only values the hash maps key exactly: no arrays, documents or
+ * regexes; null only on a top-level field (an index keys a missing field as null, but a dotted
+ * path through an array of documents may match null without any null key).
+ */
+function equalityValues(condition: unknown, nullAllowed: boolean): unknown[] | undefined {
   if (condition === undefined) return undefined;
   const usable = (value: unknown): boolean =>
-    value !== null &&
+    (value !== null || nullAllowed) &&
     value !== undefined &&
     !Array.isArray(value) &&
     !isPlainObject(value) &&
     !(value instanceof RegExp);
   if (isPlainObject(condition)) {
     const keys = Object.keys(condition);
-    if (keys.length !== 1) return undefined;
-    if (keys[0] === '$eq') return usable(condition.$eq) ? [condition.$eq] : undefined;
-    if (keys[0] === '$in' && Array.isArray(condition.$in))
+    if (keys.length === 0 || !keys.every((key) => key.startsWith('$'))) return undefined;
+    if ('$eq' in condition) return usable(condition.$eq) ? [condition.$eq] : undefined;
+    if (Array.isArray(condition.$in))
       return condition.$in.every(usable) ? condition.$in : undefined;
     return undefined;
   }

@@ -25,9 +25,13 @@ export function findMatches(
     }
     return matches.slice(skip);
   }
+  const matches = filter.matchesAll
+    ? candidates
+    : candidates.filter((document) => filter.test(document));
   const sorted = sortDocuments(
-    candidates.filter((document) => filter.test(document)),
+    matches,
     options.sort,
+    limit === undefined ? Number.POSITIVE_INFINITY : skip + limit,
   );
-  return sorted.slice(skip, limit === undefined ? undefined : skip + limit);
+  return skip > 0 ? sorted.slice(skip) : sorted;
 }

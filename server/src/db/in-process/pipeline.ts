@@ -1,6 +1,6 @@
 import { aggregate } from 'mingo';
 import { cloneDeep } from 'mingo/util';
-import { isPlainObject, type Document } from './bson-values';
+import { canonicalKey, isPlainObject, type Document } from './bson-values';
 import type { Collection } from './collection';
 import { ErrorCode, MongoCommandError, unsupported } from './errors';
 import { findMatches } from './matching';
@@ -172,6 +172,7 @@ function runStages(
   };
   for (const stage of pipeline) {
     const name = stageName(stage);
+    const simpleGroup = name === '$group' ? simpleGroupOf(stage.$group) : undefined;
     if (name === '$match') {
       flush();
       const filter = new Filter(stage.$match);
@@ -179,6 +180,9 @@ function runStages(
     } else if (name === '$sort') {
       flush();
       current = sortDocuments(current, parseSort(stage.$sort));
+    } else if (simpleGroup) {
+      flush();
+      current = runSimpleGroup(current, simpleGroup);
     } else if (name === '$facet') {
       flush();
       const input = current;
@@ -198,4 +202,80 @@ function runStages(
   }
   flush();
   return current;
+}
+
+type GroupKey = { constant: unknown } | { field: string };
+type GroupSum = { addend: number } | { field: string };
+
+interface SimpleGroup {
+  key: GroupKey;
+  sums: Array<[string, GroupSum]>;
+}
+
+/** A top-level field reference (`'$amount'`): no dotted path, no variable. */
+function simpleFieldOf(expression: unknown): string | undefined {
+  if (typeof expression !== 'string' || !expression.startsWith('$')) return undefined;
+  const field = expression.slice(1);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? field : undefined;
+}
+
+/**
+ * The `$group`s the CRM's counts and kanban totals send — `_id` a constant or a top-level field,
+ * every accumulator `{$sum: <integer>}` or `{$sum: '$field'}` — or undefined for any other.
+ */
+function simpleGroupOf(group: unknown): SimpleGroup | undefined {
+  if (!isPlainObject(group) || !('_id' in group)) return undefined;
+  const id: unknown = group._id;
+  let key: GroupKey;
+  const keyField = simpleFieldOf(id);
+  if (keyField !== undefined) key = { field: keyField };
+  else if (
+    id === null ||
+    typeof id === 'number' ||
+    typeof id === 'boolean' ||
+    (typeof id === 'string' && !id.startsWith('$'))
+  )
+    key = { constant: id };
+  else return undefined;
+  const sums: Array<[string, GroupSum]> = [];
+  for (const [name, accumulator] of Object.entries(group)) {
+    if (name === '_id') continue;
+    if (!isPlainObject(accumulator) || Object.keys(accumulator).length !== 1) return undefined;
+    const argument: unknown = accumulator.$sum;
+    const field = simpleFieldOf(argument);
+    if (field !== undefined) sums.push([name, { field }]);
+    else if (typeof argument === 'number' && Number.isSafeInteger(argument))
+      sums.push([name, { addend: argument }]);
+    else return undefined;
+  }
+  return { key, sums };
+}
+
+/**
+ * Runs a simple `$group` in one pass. Groups come out in order of first appearance (as mingo
+ * does); a missing key groups with null under `_id: null`, as MongoDB does. `$sum` adds numbers
+ * only (strings, arrays, documents and NaN are skipped, as in mingo).
+ */
+function runSimpleGroup(documents: Document[], plan: SimpleGroup): Document[] {
+  const groups = new Map<string, Document>();
+  for (const document of documents) {
+    const value: unknown = 'constant' in plan.key ? plan.key.constant : document[plan.key.field];
+    const canonical = canonicalKey(value);
+    let group = groups.get(canonical);
+    if (!group) {
+      group = { _id: value === undefined ? null : value };
+      for (const [name] of plan.sums) group[name] = 0;
+      groups.set(canonical, group);
+    }
+    for (const [name, sum] of plan.sums) {
+      if ('addend' in sum) {
+        group[name] = (group[name] as number) + sum.addend;
+      } else {
+        const addend: unknown = document[sum.field];
+        if (typeof addend === 'number' && !Number.isNaN(addend))
+          group[name] = (group[name] as number) + addend;
+      }
+    }
+  }
+  return [...groups.values()];
 }
