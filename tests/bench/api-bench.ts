@@ -9,7 +9,7 @@ import { buildActor } from '../../server/src/modules/auth/actor-factory';
 import { createApiToken } from '../../server/src/modules/auth/api-token.service';
 import { createUser } from '../../server/src/modules/users/user.service';
 import type { BenchRow } from './bench-table';
-import { runLoad, type LoadResult } from './http-load';
+import { runLoad, type LoadOptions, type LoadResult } from './http-load';
 
 function listen(app: express.Express): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => {
@@ -35,15 +35,27 @@ function row(
   };
 }
 
+/** One measured API request shape (the load options without the duration). */
+export interface ApiScenario {
+  /** Short name for `BENCH_SCENARIO` (profile-api.ts). */
+  key: string;
+  name: string;
+  load: Omit<LoadOptions, 'durationSeconds'>;
+  goal?: { ratio: number };
+}
+
+export interface ApiBench {
+  /** The bare express JSON route every scenario is compared with. */
+  baseline: ApiScenario;
+  scenarios: ApiScenario[];
+  close(): Promise<void>;
+}
+
 /**
- * The API under load (autocannon, 127.0.0.1, fixed duration): lead list, lead creation, the
- * pipeline and the mail → opportunity endpoint, each as a ratio to a bare express JSON route
- * measured in the same run. Needs a connected database (the runner provides it).
+ * Starts the CRM app and a bare express app on 127.0.0.1, creates a manager with an API token, a
+ * team with four stages and `leads` opportunities through the API. Needs a connected database.
  */
-export async function runApiBenchmarks(options: {
-  leads: number;
-  durationSeconds: number;
-}): Promise<BenchRow[]> {
+export async function prepareApiBench(options: { leads: number }): Promise<ApiBench> {
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
@@ -76,6 +88,12 @@ export async function runApiBenchmarks(options: {
 
   const crm = await listen(app);
   const baseline = await listen(bare);
+  const close = async (): Promise<void> => {
+    crm.server.closeAllConnections();
+    baseline.server.closeAllConnections();
+    await new Promise((resolve) => crm.server.close(resolve));
+    await new Promise((resolve) => baseline.server.close(resolve));
+  };
   try {
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${crm.url}/api/v1${path}`, {
@@ -120,69 +138,97 @@ export async function runApiBenchmarks(options: {
       }),
     );
 
-    const duration = options.durationSeconds;
-    const bareResult = await runLoad({ url: `${baseline.url}/bare`, durationSeconds: duration });
+    let counter = 0;
+    let mailCounter = 0;
+    const scenarios: ApiScenario[] = [
+      {
+        key: 'list',
+        name: `GET /leads?limit=50 (${options.leads} leads)`,
+        load: { url: `${crm.url}/api/v1/leads?limit=50&teamId=${team.id}`, headers },
+      },
+      {
+        key: 'create',
+        name: 'POST /leads',
+        load: {
+          url: `${crm.url}/api/v1/leads`,
+          method: 'POST',
+          headers,
+          body: () =>
+            JSON.stringify({
+              type: 'opportunity',
+              name: `Load ${(counter += 1)}`,
+              teamId: team.id,
+              stageId: stageIds[0],
+            }),
+        },
+      },
+      {
+        key: 'pipeline',
+        name: 'GET /teams/:id/pipeline',
+        load: { url: `${crm.url}/api/v1/teams/${team.id}/pipeline`, headers },
+      },
+      {
+        key: 'summary',
+        name: 'GET /teams/:id/pipeline-summary',
+        load: { url: `${crm.url}/api/v1/teams/${team.id}/pipeline-summary`, headers },
+      },
+      {
+        key: 'mail',
+        name: 'POST /mail/opportunities (JSON, new Message-ID each)',
+        load: {
+          url: `${crm.url}/api/v1/mail/opportunities`,
+          method: 'POST',
+          headers,
+          body: () => {
+            mailCounter += 1;
+            return JSON.stringify(mailBody(mailCounter, team.id));
+          },
+        },
+        goal: { ratio: 0.5 },
+      },
+    ];
+    return {
+      baseline: {
+        key: 'bare',
+        name: 'baseline: bare express JSON (50 items)',
+        load: { url: `${baseline.url}/bare` },
+      },
+      scenarios,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The API under load (autocannon, 127.0.0.1, fixed duration): lead list, lead creation, the
+ * pipeline and the mail → opportunity endpoint, each as a ratio to a bare express JSON route
+ * measured in the same run. Needs a connected database (the runner provides it).
+ */
+export async function runApiBenchmarks(options: {
+  leads: number;
+  durationSeconds: number;
+}): Promise<BenchRow[]> {
+  const bench = await prepareApiBench(options);
+  try {
+    const durationSeconds = options.durationSeconds;
+    const bareResult = await runLoad({ ...bench.baseline.load, durationSeconds });
     const rows: BenchRow[] = [
       {
         suite: 'api',
-        name: 'baseline: bare express JSON (50 items)',
+        name: bench.baseline.name,
         value: `${Math.round(bareResult.requestsPerSecond)} req/s, p50 ${bareResult.p50Ms} ms, p99 ${bareResult.p99Ms} ms`,
       },
     ];
-    const list = await runLoad({
-      url: `${crm.url}/api/v1/leads?limit=50&teamId=${team.id}`,
-      headers,
-      durationSeconds: duration,
-    });
-    rows.push(row(`GET /leads?limit=50 (${options.leads} leads)`, list, bareResult));
-    let counter = 0;
-    const create = await runLoad({
-      url: `${crm.url}/api/v1/leads`,
-      method: 'POST',
-      headers,
-      durationSeconds: duration,
-      body: () =>
-        JSON.stringify({
-          type: 'opportunity',
-          name: `Load ${(counter += 1)}`,
-          teamId: team.id,
-          stageId: stageIds[0],
-        }),
-    });
-    rows.push(row('POST /leads', create, bareResult));
-    const pipeline = await runLoad({
-      url: `${crm.url}/api/v1/teams/${team.id}/pipeline`,
-      headers,
-      durationSeconds: duration,
-    });
-    rows.push(row('GET /teams/:id/pipeline', pipeline, bareResult));
-    const summary = await runLoad({
-      url: `${crm.url}/api/v1/teams/${team.id}/pipeline-summary`,
-      headers,
-      durationSeconds: duration,
-    });
-    rows.push(row('GET /teams/:id/pipeline-summary', summary, bareResult));
-
-    let mailCounter = 0;
-    const mail = await runLoad({
-      url: `${crm.url}/api/v1/mail/opportunities`,
-      method: 'POST',
-      headers,
-      durationSeconds: duration,
-      body: () => {
-        mailCounter += 1;
-        return JSON.stringify(mailBody(mailCounter, team.id));
-      },
-    });
-    rows.push(
-      row('POST /mail/opportunities (JSON, new Message-ID each)', mail, bareResult, { ratio: 0.5 }),
-    );
+    for (const scenario of bench.scenarios) {
+      const result = await runLoad({ ...scenario.load, durationSeconds });
+      rows.push(row(scenario.name, result, bareResult, scenario.goal));
+    }
     return rows;
   } finally {
-    crm.server.closeAllConnections();
-    baseline.server.closeAllConnections();
-    await new Promise((resolve) => crm.server.close(resolve));
-    await new Promise((resolve) => baseline.server.close(resolve));
+    await bench.close();
   }
 }
 
