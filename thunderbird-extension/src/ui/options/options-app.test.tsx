@@ -9,7 +9,7 @@ import type {
   StatusView,
 } from '../../background/protocol';
 import { translateFromCatalogue } from '../i18n';
-import { OptionsApp } from './options-app';
+import { OptionsApp, SyncStatusLine } from './options-app';
 
 const t = translateFromCatalogue(enMessages);
 
@@ -168,5 +168,22 @@ describe('OptionsApp', () => {
       },
     });
     expect(root.querySelector('[data-side="crm"]')!.textContent).toBe('(deleted)');
+  });
+
+  it('shows the progress of a running sync: a bar when the total is known, else the count so far', async () => {
+    const root = document.createElement('div');
+    document.body.replaceChildren(root);
+    const running = (progress: { done: number; total?: number }) => ({
+      ...status,
+      sync: { state: 'running' as const, conflicts: 0, progress },
+    });
+    await act(async () =>
+      render(<SyncStatusLine status={running({ done: 1000, total: 4000 })} t={t} />, root),
+    );
+    expect(root.textContent).toContain('1000 of 4000');
+    expect(root.querySelector('progress')!.getAttribute('max')).toBe('4000');
+    await act(async () => render(<SyncStatusLine status={running({ done: 250 })} t={t} />, root));
+    expect(root.textContent).toContain('250 contacts so far');
+    expect(root.querySelector('progress')).toBeNull();
   });
 });

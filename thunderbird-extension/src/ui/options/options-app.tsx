@@ -262,7 +262,10 @@ export function SyncStatusLine({ status, t }: { status: StatusView; t: Translate
         <p role="status">
           {sync.progress?.total
             ? t('syncProgress', [String(sync.progress.done), String(sync.progress.total)])
-            : t('syncRunning')}
+            : sync.progress?.done
+              ? // The change feed does not say how many contacts are left: count what arrived.
+                t('syncProgressCount', String(sync.progress.done))
+              : t('syncRunning')}
           {sync.progress?.total ? (
             <progress max={sync.progress.total} value={sync.progress.done} />
           ) : null}
