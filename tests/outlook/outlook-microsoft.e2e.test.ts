@@ -210,7 +210,9 @@ describeWithChromium('Outlook pane: Microsoft sign-in and Outlook contact sync',
         .map((contact) => contact.displayName)
         .sort();
     expect(names()).toEqual(['Ioana Radu', 'Wei Zhang']);
-    expect(await section.locator('dd').nth(1).textContent()).toBe('2');
+    // Whose mailbox: the Microsoft account of the consent (the user signed in with a token).
+    expect(await section.locator('dd').first().textContent()).toBe(person.preferredUsername);
+    expect(await section.locator('dd').nth(2).textContent()).toBe('2');
     const axe = await new AxeBuilder({ page })
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
       .exclude('iframe')

@@ -35,6 +35,7 @@ describe('Outlook contact sync status through the gateway', () => {
     await expect(gateway.outlookContactSyncStatus()).resolves.toEqual({
       enabled: true,
       folderName: 'CRM',
+      microsoftAccount: null,
       lastSyncAt: '2026-11-29T10:00:00.000Z',
       lastError: 'Graph did not answer',
       contactCount: 0,

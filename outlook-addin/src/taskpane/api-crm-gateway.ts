@@ -34,6 +34,7 @@ function toOutlookSyncStatus(answer: unknown): OutlookContactSyncStatus | null {
     available: boolean;
     enabled: boolean;
     folderName?: string;
+    microsoftAccount?: string | null;
     lastSuccessAt?: string | null;
     lastError?: { message?: string } | null;
     contactCount?: number;
@@ -43,6 +44,7 @@ function toOutlookSyncStatus(answer: unknown): OutlookContactSyncStatus | null {
   return {
     enabled: status.enabled,
     folderName: status.folderName ?? 'CRM',
+    microsoftAccount: status.microsoftAccount ?? null,
     lastSyncAt: status.lastSuccessAt ?? null,
     lastError: status.lastError?.message ?? null,
     contactCount: status.contactCount ?? 0,

@@ -35,6 +35,8 @@ export interface OutlookContactSyncStatus {
   enabled: boolean;
   /** The mailbox folder the contacts go to ("CRM"). */
   folderName: string;
+  /** Whose mailbox (the Microsoft account that gave consent), when known. */
+  microsoftAccount: string | null;
   lastSyncAt: string | null;
   lastError: string | null;
   /** Contacts in the Outlook folder after the last run. */

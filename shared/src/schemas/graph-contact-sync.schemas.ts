@@ -41,6 +41,8 @@ export const outlookSyncStatusSchema = z.object({
   available: z.boolean(),
   enabled: z.boolean(),
   folderName: z.string(),
+  /** The Microsoft account whose mailbox holds the folder (from the consent token), if known. */
+  microsoftAccount: z.string().nullable(),
   consentedAt: z.string().datetime().nullable(),
   lastRunAt: z.string().datetime().nullable(),
   /** When the last sync completed without error ("Last sync" in the settings). */

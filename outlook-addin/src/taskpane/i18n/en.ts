@@ -123,6 +123,9 @@ export const en = {
   contactSyncNeedsMicrosoft:
     'Turning on the sync needs a Microsoft sign-in, which this Outlook or this server does not offer.',
   never: 'never',
+  contactSyncMailbox: 'Mailbox',
+  contactSyncOtherAccount:
+    'Outlook is signed in with a Microsoft account other than the one linked to your CRM user. Sign in to Outlook with your own account.',
   retry: 'Try again',
   errorGeneric: 'Something went wrong: {message}',
 } as const;

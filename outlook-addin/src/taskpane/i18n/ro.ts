@@ -127,6 +127,9 @@ export const ro: Messages = {
   contactSyncNeedsMicrosoft:
     'Pornirea sincronizării necesită conectarea cu Microsoft, pe care acest Outlook sau acest server nu o oferă.',
   never: 'niciodată',
+  contactSyncMailbox: 'Căsuța poștală',
+  contactSyncOtherAccount:
+    'Outlook este conectat cu alt cont Microsoft decât cel legat de utilizatorul tău din CRM. Conectează-te în Outlook cu propriul cont.',
   retry: 'Încearcă din nou',
   errorGeneric: 'Ceva nu a mers: {message}',
 };

@@ -109,6 +109,9 @@ export const zhCn: Messages = {
   contactSyncBusyElsewhere: '您的联系人正在同步中，请一分钟后再试。',
   contactSyncNeedsMicrosoft: '开启同步需要 Microsoft 登录，但此 Outlook 或此服务器不提供。',
   never: '从未',
+  contactSyncMailbox: '邮箱',
+  contactSyncOtherAccount:
+    'Outlook 登录的 Microsoft 帐户不是与您的 CRM 用户关联的帐户。请使用您自己的帐户登录 Outlook。',
   retry: '重试',
   errorGeneric: '出错了：{message}',
 };

@@ -34,6 +34,8 @@ function syncFailureText(t: Translate, error: unknown): { text: string; code: st
   const reason = record.details?.reason;
   if (reason === 'consent_required') return { text: t('contactSyncConsentRefused'), code: null };
   if (reason === 'sync_running') return { text: t('contactSyncBusyElsewhere'), code: null };
+  if (reason === 'other_microsoft_account')
+    return { text: t('contactSyncOtherAccount'), code: null };
   if (reason === 'entra_not_configured') return { text: t('contactSyncUnavailable'), code: null };
   return { text: t('errorGeneric', { message: errorText(error) }), code: null };
 }
@@ -121,6 +123,12 @@ function ContactSyncSettings(props: {
       )}
       {status?.enabled && (
         <dl class="pairs">
+          {status.microsoftAccount && (
+            <>
+              <dt>{t('contactSyncMailbox')}</dt>
+              <dd>{status.microsoftAccount}</dd>
+            </>
+          )}
           <dt>{t('contactSyncLastSync')}</dt>
           <dd>{status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleString() : t('never')}</dd>
           <dt>{t('contactSyncContacts', { folder: status.folderName })}</dt>

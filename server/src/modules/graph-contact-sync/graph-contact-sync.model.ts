@@ -6,6 +6,9 @@ export interface OutlookSyncAccountRecord {
   userId: Types.ObjectId;
   enabled: boolean;
   consentedAt?: Date | null;
+  /** Whose mailbox: the Entra object id and username of the consent token (after Entra took it). */
+  entraObjectId?: string | null;
+  microsoftAccount?: string | null;
   /** The "CRM" contact folder in the mailbox. */
   folderId?: string | null;
   /** The whole `@odata.deltaLink` of the last complete delta round. */
@@ -35,6 +38,8 @@ const accountSchema = new Schema<OutlookSyncAccountRecord>(
     userId: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     enabled: { type: Boolean, required: true, default: false },
     consentedAt: { type: Date, default: null },
+    entraObjectId: { type: String, default: null },
+    microsoftAccount: { type: String, default: null },
     folderId: { type: String, default: null },
     deltaLink: { type: String, default: null },
     tokenCache: { type: String, default: null, select: false },

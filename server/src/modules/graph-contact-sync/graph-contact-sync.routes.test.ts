@@ -64,9 +64,9 @@ afterAll(async () => {
 });
 
 /** A JWT-shaped Entra access token of the user `oid` (the fake Entra reads `oid` to pick the mailbox). */
-function entraTokenFor(oid: string): string {
+function entraTokenFor(oid: string, claims: Record<string, unknown> = {}): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part({ oid, nonce: Math.random() })}.c2lnbmF0dXJl`;
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part({ oid, nonce: Math.random(), ...claims })}.c2lnbmF0dXJl`;
 }
 
 interface Outlook {
@@ -158,6 +158,39 @@ describe('Outlook contact sync through Microsoft Graph', () => {
     };
     expect(await available(plain)).toBe(false);
     expect(await available(configured)).toBe(true);
+  });
+
+  it('remembers whose mailbox it syncs, and refuses a Microsoft account other than the one linked to the CRM user', async () => {
+    const user = await context.createUser();
+    const linkedOid = '00000000-0000-4000-8000-00000000a11c';
+    await UserModel.updateOne(
+      { _id: user.userId },
+      { $set: { entraObjectId: linkedOid, entraTenantId: context.config.ENTRA_TENANT_ID } },
+    );
+    const grantsBefore = entra.grants.length;
+    const other = await context.request
+      .post('/api/v1/outlook-sync/consent')
+      .set(user.auth)
+      .send({
+        accessToken: entraTokenFor('00000000-0000-4000-8000-0000000000b0', {
+          preferred_username: 'bob@contoso.test',
+        }),
+      });
+    expect(other.status).toBe(403);
+    expect(other.body.error.details.reason).toBe('other_microsoft_account');
+    expect(other.body.error.message).toContain('bob@contoso.test');
+    expect(entra.grants.length).toBe(grantsBefore); // never sent to Entra
+    const off = await context.request.get('/api/v1/outlook-sync/status').set(user.auth);
+    expect(off.body).toMatchObject({ enabled: false, microsoftAccount: null });
+
+    const own = await context.request
+      .post('/api/v1/outlook-sync/consent')
+      .set(user.auth)
+      .send({
+        accessToken: entraTokenFor(linkedOid, { preferred_username: 'alice@contoso.test' }),
+      });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ enabled: true, microsoftAccount: 'alice@contoso.test' });
   });
 
   it('refuses to run before consent (409) and a consent without a token (400)', async () => {

@@ -83,7 +83,11 @@ export function createGraphContactSyncModule(
             'Carries my Entra access token for this API; the server exchanges it On-Behalf-Of for Microsoft Graph Contacts.ReadWrite and creates the folder when missing.',
           tag,
           body: outlookSyncConsentBodySchema,
-          responses: { 200: statusResponse, ...errors },
+          responses: {
+            200: statusResponse,
+            403: { description: 'The token is of another Microsoft account than the user’s own' },
+            ...errors,
+          },
         },
         ({ actor, body }) => service.consent(actor, body.accessToken),
       );

@@ -61,6 +61,17 @@ export class OutlookContactSyncService {
   /** Enable the sync: exchange the user's token (OBO), make sure the folder exists. */
   async consent(actor: Actor, accessToken: string): Promise<OutlookSyncStatus> {
     const tokenSource = this.#tokenSource();
+    const mailbox = claimsOf(accessToken);
+    // A CRM user linked to a Microsoft account syncs with that account's mailbox only (a user
+    // signed in with a personal token could otherwise pick up another account's token in Outlook).
+    const user = await UserModel.findById(actor.userId).select({ entraObjectId: 1 }).lean();
+    if (user?.entraObjectId && mailbox.oid && user.entraObjectId !== mailbox.oid) {
+      throw new AppError(
+        'forbidden',
+        `This Microsoft account (${mailbox.username ?? mailbox.oid}) is not the one linked to your CRM user: sign in to Outlook with your own account`,
+        { reason: 'other_microsoft_account' },
+      );
+    }
     await tokenSource.exchange(actor.userId, accessToken);
     const graph = this.#graph(actor.userId, tokenSource);
     const account = await OutlookSyncAccountModel.findOne({ userId: userKey(actor) }).lean();
@@ -73,7 +84,16 @@ export class OutlookContactSyncService {
     }
     const updated = await OutlookSyncAccountModel.findOneAndUpdate(
       { userId: userKey(actor) },
-      { $set: { enabled: true, consentedAt: new Date(), folderId } },
+      {
+        $set: {
+          enabled: true,
+          consentedAt: new Date(),
+          folderId,
+          // Entra accepted the token in the exchange above: its claims can be believed now.
+          entraObjectId: mailbox.oid ?? null,
+          microsoftAccount: mailbox.username ?? null,
+        },
+      },
       { upsert: true, returnDocument: 'after' },
     ).lean();
     return this.#statusFrom(actor.userId, updated);
@@ -296,6 +316,7 @@ export class OutlookContactSyncService {
       available: this.options.tokenSource !== undefined,
       enabled: account?.enabled ?? false,
       folderName: outlookSyncFolderName,
+      microsoftAccount: account?.microsoftAccount ?? null,
       consentedAt: iso(account?.consentedAt),
       lastRunAt: iso(account?.lastRunAt),
       lastSuccessAt: iso(account?.lastSuccessAt),
@@ -357,6 +378,29 @@ function asAppError(error: unknown): AppError {
     });
   }
   return new AppError('internal', 'Outlook contact sync failed unexpectedly');
+}
+
+/**
+ * The user and account a consent token stands for, read without verifying: before the exchange
+ * only to compare with the CRM user's own link; stored only after Entra accepted the token.
+ */
+function claimsOf(token: string): { oid?: string; username?: string } {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as {
+      oid?: unknown;
+      preferred_username?: unknown;
+      upn?: unknown;
+    };
+    const username = payload.preferred_username ?? payload.upn;
+    return {
+      oid: typeof payload.oid === 'string' ? payload.oid.toLowerCase() : undefined,
+      username: typeof username === 'string' ? username : undefined,
+    };
+  } catch {
+    return {}; // not a JWT: Entra's exchange decides
+  }
 }
 
 function reasonOf(error: AppError): unknown {
