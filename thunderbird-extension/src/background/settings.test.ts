@@ -25,4 +25,30 @@ describe('settings', () => {
     expect(await deviceId(createExtensionStore(area), random)).toBe(first);
     expect(await deviceId(createExtensionStore(createMemoryStorageArea()), random)).toBe('tb-id-2');
   });
+
+  it("reads a Microsoft sign-in saved with a tenant id as one for that tenant's authority", async () => {
+    const area = createMemoryStorageArea();
+    await area.set({
+      settings: {
+        serverUrl: 'https://crm.example.org',
+        signIn: {
+          kind: 'entra',
+          tenantId: 'contoso-id',
+          clientId: 'c',
+          scope: 's',
+          accessToken: 'a',
+          expiresAt: 1,
+        },
+      },
+    });
+    const { signIn } = await loadSettings(createExtensionStore(area));
+    expect(signIn).toEqual({
+      kind: 'entra',
+      authority: 'https://login.microsoftonline.com/contoso-id',
+      clientId: 'c',
+      scope: 's',
+      accessToken: 'a',
+      expiresAt: 1,
+    });
+  });
 });

@@ -47,9 +47,23 @@ export const syncIntervalChoices = [5, 15, 30, 60] as const;
 const settingsKey = 'settings';
 const deviceIdKey = 'deviceId';
 
+/** Sign-ins saved by 0.1 named the tenant instead of the authority the server publishes. */
+function upgradeSignIn(signIn: SignIn | undefined): SignIn | undefined {
+  if (signIn?.kind !== 'entra' || signIn.authority) return signIn;
+  const { tenantId, ...rest } = signIn as EntraSignIn & { tenantId?: string };
+  return tenantId
+    ? { ...rest, authority: `https://login.microsoftonline.com/${tenantId}` }
+    : signIn;
+}
+
 export async function loadSettings(store: KeyValueStore): Promise<ExtensionSettings> {
   const stored = await store.get<Partial<ExtensionSettings>>(settingsKey);
-  return { ...stored, sync: { ...defaultSyncSettings, ...stored?.sync } };
+  const settings: ExtensionSettings = {
+    ...stored,
+    sync: { ...defaultSyncSettings, ...stored?.sync },
+  };
+  if (stored?.signIn) settings.signIn = upgradeSignIn(stored.signIn);
+  return settings;
 }
 
 export async function updateSettings(
