@@ -250,9 +250,10 @@ describeInThunderbird('Thunderbird: the message popup driven in the real client'
     await openMailInTab(marionette(), 'Inbox', byFile('rfq-office-chairs-en.eml').messageId!);
     const state = await eventually(async () => {
       const current = await messageButtonState(marionette());
-      return current.badge === '✓' ? current : undefined;
-    }, 'the ✓ badge');
-    expect(state.tooltip).toContain('120 ergonomic chairs for Bluefin');
+      // Badge and title are set one after the other: wait for both.
+      return current.badge === '✓' && current.tooltip !== 'inbox-crm' ? current : undefined;
+    }, 'the ✓ badge and its title');
+    expect(state.tooltip).toBe('In the CRM: 120 ergonomic chairs for Bluefin');
   });
 
   it('logs another mail to an existing opportunity found through the search', async () => {
