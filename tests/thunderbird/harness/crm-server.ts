@@ -28,6 +28,11 @@ export interface RunningCrmServer {
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
   createUser(options?: TestUserOptions): Promise<TestUser>;
+  /**
+   * Holds requests that `match` until `release()` (e.g. the second page of the contact feed, to
+   * look at a first sync half-way). Only what arrives while the hold is set is held.
+   */
+  hold(match: (req: http.IncomingMessage) => boolean): { held(): number; release(): void };
   download(path: string): Promise<Buffer>;
   stop(): Promise<void>;
 }
@@ -39,7 +44,12 @@ export async function startCrmServer(
   const ownsDatabase = mongoose.connection.readyState !== mongoose.ConnectionStates.connected;
   const database = ownsDatabase ? await connectTestDatabase() : undefined;
   const context = createTestContext({ env: options.env });
-  const server = http.createServer(context.app);
+  let holding:
+    { match: (req: http.IncomingMessage) => boolean; waiting: Array<() => void> } | undefined;
+  const server = http.createServer((req, res) => {
+    if (holding?.match(req)) holding.waiting.push(() => context.app(req, res));
+    else context.app(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const user = await context.createUser({
@@ -72,8 +82,20 @@ export async function startCrmServer(
     api,
     apiAs,
     createUser: (userOptions) => context.createUser(userOptions),
+    hold: (match) => {
+      const current = { match, waiting: [] as Array<() => void> };
+      holding = current;
+      return {
+        held: () => current.waiting.length,
+        release: () => {
+          if (holding === current) holding = undefined;
+          for (const resume of current.waiting.splice(0)) resume();
+        },
+      };
+    },
     download,
     stop: async () => {
+      holding = undefined;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database?.disconnect();
