@@ -1,5 +1,6 @@
 import type { DialogSignInMessage } from '../auth/dialog-sign-in';
 import { parseEntraClientConfig, type EntraClientConfig } from '../auth/entra-config';
+import { createTranslator, pickLanguage } from '../taskpane/i18n';
 
 /**
  * Sign-in dialog page (fallback when Outlook has no nested app authentication). It runs MSAL's
@@ -61,6 +62,9 @@ async function run(): Promise<void> {
 }
 
 Office.onReady(() => {
+  const status = document.getElementById('status');
+  const t = createTranslator(pickLanguage(Office.context?.displayLanguage));
+  if (status) status.textContent = t('signingIn');
   run().catch((error: unknown) => {
     const record = error as { errorCode?: unknown; message?: unknown };
     send({

@@ -5,6 +5,7 @@ export const en = {
   openFromOutlook: 'Open this pane from the CRM button of a message in Outlook.',
   selectMail: 'Select a message to see its sender in the CRM.',
   signInTitle: 'Sign in to your CRM',
+  signingIn: 'Signing in with Microsoft…',
   signInMicrosoft: 'Sign in with Microsoft',
   signInMicrosoftUnavailable:
     'Microsoft sign-in is not available in this Outlook or on this server.',

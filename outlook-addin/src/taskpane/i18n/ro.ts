@@ -6,6 +6,7 @@ export const ro: Messages = {
   openFromOutlook: 'Deschideți acest panou din butonul CRM al unui mesaj în Outlook.',
   selectMail: 'Selectați un mesaj pentru a vedea expeditorul în CRM.',
   signInTitle: 'Conectați-vă la CRM',
+  signingIn: 'Conectare cu Microsoft…',
   signInMicrosoft: 'Conectare cu Microsoft',
   signInMicrosoftUnavailable:
     'Conectarea cu Microsoft nu este disponibilă în acest Outlook sau pe acest server.',

@@ -6,6 +6,7 @@ export const zhCn: Messages = {
   openFromOutlook: '请在 Outlook 中通过邮件的 CRM 按钮打开此窗格。',
   selectMail: '选择一封邮件以查看发件人在 CRM 中的信息。',
   signInTitle: '登录您的 CRM',
+  signingIn: '正在使用 Microsoft 登录…',
   signInMicrosoft: '使用 Microsoft 登录',
   signInMicrosoftUnavailable: '此 Outlook 或此服务器不支持 Microsoft 登录。',
   signInOr: '或',
