@@ -14,6 +14,7 @@ import {
   messageButtonState,
   openMailInTab,
   openMessagePopup,
+  showMailInThreePane,
 } from './harness/thunderbird-ui';
 
 // Real Thunderbird, real server: a mail opened, the inbox-crm button in its header clicked, and
@@ -284,8 +285,8 @@ describeInThunderbird('Thunderbird: the message popup driven in the real client'
     await closeMessagePopup(marionette());
   });
 
-  it('adds an unknown sender as a contact', async () => {
-    await openMailInTab(marionette(), 'Inbox', byFile('inquiry-zh-cn.eml').messageId!);
+  it('adds an unknown sender as a contact, from the mail shown in the 3-pane view', async () => {
+    await showMailInThreePane(marionette(), 'Inbox', byFile('inquiry-zh-cn.eml').messageId!);
     await openMessagePopup(marionette());
     await waitInPopup('[data-action="add-contact"]', 'the add-contact action');
     await click('[data-action="add-contact"]');

@@ -202,13 +202,52 @@ export async function openMailInTab(
   );
 }
 
-/** Badge and tooltip of our header button in the current message tab (what the product set). */
+/** Selects a mail in the 3-pane view's list, so it shows in the message pane below. */
+export async function showMailInThreePane(
+  marionette: MarionetteClient,
+  folderName: string,
+  messageId: string,
+): Promise<void> {
+  await marionette.executeAsync(
+    `
+    const [url, messageId, buttonId] = arguments;
+    const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+    const wait = async (probe, what) => {
+      const deadline = Date.now() + 30000;
+      for (;;) {
+        const value = probe();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const tabmail = document.getElementById('tabmail');
+    tabmail.switchToTab(0);
+    const about3Pane = tabmail.currentAbout3Pane;
+    about3Pane.displayFolder(MailServices.folderLookup.getFolderForURL(url));
+    if (!about3Pane.gViewWrapper.showUnthreaded) about3Pane.gViewWrapper.showUnthreaded = true;
+    const row = await wait(() => {
+      const view = about3Pane.gDBView;
+      for (let i = 0; view && i < view.rowCount; i++) if (view.getMsgHdrAt(i).messageId === messageId) return String(i);
+      return null;
+    }, 'the mail in the list');
+    about3Pane.threadTree.selectedIndex = Number(row);
+    const aboutMessage = await wait(() => tabmail.currentAboutMessage, 'the message pane');
+    await wait(() => aboutMessage.gMessage?.messageId === messageId, 'the mail to be displayed');
+    await wait(() => aboutMessage.document.getElementById(buttonId), 'the inbox-crm header button');
+    resolve(true);
+    `,
+    [folderUrl(folderName), messageId, `${extensionWidgetId}-messageDisplayAction-toolbarbutton`],
+  );
+}
+
+/** Badge and tooltip of our header button above the displayed mail (what the product set). */
 export async function messageButtonState(
   marionette: MarionetteClient,
 ): Promise<{ badge: string | null; tooltip: string | null }> {
   return marionette.execute(
     `
-    const aboutMessage = document.getElementById('tabmail').currentTabInfo.chromeBrowser.contentWindow;
+    const aboutMessage = document.getElementById('tabmail').currentAboutMessage;
     const button = aboutMessage.document.getElementById(arguments[0]);
     return { badge: button.getAttribute('badge'), tooltip: button.getAttribute('tooltiptext') };
     `,
@@ -217,16 +256,18 @@ export async function messageButtonState(
 }
 
 /**
- * Clicks our header button in the current message tab and waits for the popup page to be loaded
- * in its panel. (In the 3-pane view the panel closed again at once in headless Thunderbird 153;
- * in a message tab it stays open — see the report.)
+ * Clicks our header button above the displayed mail (3-pane or message tab) and waits for the
+ * popup page to be loaded in its panel.
  */
 export async function openMessagePopup(marionette: MarionetteClient): Promise<void> {
   await marionette.executeAsync(
     `
-    const aboutMessage = document.getElementById('tabmail').currentTabInfo.chromeBrowser.contentWindow;
-    const button = aboutMessage.document.getElementById(arguments[0]);
+    const aboutMessage = document.getElementById('tabmail').currentAboutMessage;
+    const button = aboutMessage?.document.getElementById(arguments[0]);
     if (!button) throw new Error('no inbox-crm header button in the current tab');
+    // A user's click lands in the message view first: the action waits for its window to have
+    // focus (in the 3-pane a click without it was lost — see the report).
+    aboutMessage.browsingContext.embedderElement.focus();
     button.click();
     const deadline = Date.now() + 30000;
     for (;;) {
