@@ -8,13 +8,16 @@ import {
   startThunderbirdSession,
   type ThunderbirdSession,
 } from './harness/thunderbird-session';
+import type { BulkJobView } from '../../thunderbird-extension/src/background/protocol';
 import {
+  clickMenuOnMessages,
   closeMessagePopup,
   inMessagePopup,
   messageButtonState,
   openMailInTab,
   openMessagePopup,
   showMailInThreePane,
+  inExtensionPage,
 } from './harness/thunderbird-ui';
 
 // Real Thunderbird, real server: a mail opened, the inbox-crm button in its header clicked, and
@@ -357,5 +360,79 @@ describeInThunderbird('Thunderbird: the message popup driven in the real client'
       true,
     );
     await closeMessagePopup(marionette());
+  });
+
+  it('logs several selected mails to a record picked in the results window ("Log N mails to…")', async () => {
+    const selection = [byFile('freemail-individual-en.eml'), byFile('forwarded-lead-en.eml')];
+    const jobsBefore = await session.control.run<number>('bulkJobCount');
+    const selected = await clickMenuOnMessages(
+      marionette(),
+      'Inbox',
+      selection.map((mail) => mail.messageId!),
+      'inbox-crm-log-mails',
+      mails.length,
+    );
+    expect(selected).toBe(2);
+    // The window asks where to log them: search, pick the opportunity.
+    // null until the window has opened and shows `selector`.
+    const bulkText = (selector: string) =>
+      inExtensionPage<string | null>(
+        marionette(),
+        'bulk.html',
+        'const element = document.querySelector(arguments[0]); return element ? element.textContent : null;',
+        [selector],
+      ).catch((error: Error) => {
+        if (/no inbox-crm bulk\.html is open/.test(error.message)) return null;
+        throw error;
+      });
+    await eventually(
+      async () =>
+        (await bulkText('section.picker input[type="search"]')) !== null ? true : undefined,
+      'the record picker in the results window',
+    );
+    await inExtensionPage(
+      marionette(),
+      'bulk.html',
+      `const input = document.querySelector('section.picker input[type="search"]');
+       input.value = 'Bluefin warehouse';
+       input.dispatchEvent(new Event('input', { bubbles: true }));`,
+    );
+    await eventually(
+      async () =>
+        (await bulkText('section.picker ul'))?.includes('Bluefin warehouse desks')
+          ? true
+          : undefined,
+      'the search results in the results window',
+    );
+    await inExtensionPage(
+      marionette(),
+      'bulk.html',
+      `[...document.querySelectorAll('section.picker li button')]
+         .find((candidate) => candidate.textContent.includes('Bluefin warehouse desks'))
+         .click();`,
+    );
+    const job = await session.control.run<BulkJobView | null>(
+      'latestBulkJob',
+      { knownJobs: jobsBefore, timeoutMs: 60_000 },
+      90_000,
+    );
+    expect(job).toMatchObject({ kind: 'log', state: 'done', target: { resId: existingDeal.id } });
+    expect(job!.items.map((item) => item.state)).toEqual(['logged', 'logged']);
+    // Each result links to the record it went to.
+    const links = await eventually(async () => {
+      const hrefs = await inExtensionPage<string[]>(
+        marionette(),
+        'bulk.html',
+        'return [...document.querySelectorAll("li a[data-record]")].map((a) => a.href);',
+      );
+      return hrefs.length === 2 ? hrefs : undefined;
+    }, 'the linked results');
+    expect(links).toEqual(Array(2).fill(`${session.crm.baseUrl}/leads/${existingDeal.id}`));
+
+    const messages = await session.crm.api<{
+      items: Array<{ kind: string; messageId?: string | null }>;
+    }>('GET', `/leads/${existingDeal.id}/messages?limit=50`);
+    const logged = messages.body.items.map((message) => message.messageId);
+    for (const mail of selection) expect(logged).toContain(`<${mail.messageId}>`);
   });
 });

@@ -23,6 +23,8 @@ export async function clickMenuOnMessages(
     `
     const [url, select, itemId, expectedRows] = arguments;
     const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+    // The list lives in the first tab; a mail opened in its own tab may be in front.
+    document.getElementById('tabmail').switchToTab(0);
     const about3Pane = document.getElementById('tabmail').currentAbout3Pane;
     const folder = MailServices.folderLookup.getFolderForURL(url);
     if (!folder) throw new Error('no folder ' + url);
@@ -295,14 +297,21 @@ export async function closeMessagePopup(marionette: MarionetteClient): Promise<v
   );
 }
 
-/** Chrome-side lookup of an extension page's <browser> (popup panel or options tab) by file name. */
+/**
+ * Chrome-side lookup of an extension page's <browser> by file name, in every window: the popup's
+ * panel, the options tab, the bulk-results window.
+ */
 const findPageBrowser = `
-  const findPageBrowser = (page) => [...document.querySelectorAll('browser')].find((candidate) => {
-    if (!candidate.currentURI?.spec.endsWith('/' + page)) return false;
+  const findPageBrowser = (page) => [...Services.wm.getEnumerator(null)]
+    .flatMap((win) => [...win.document.querySelectorAll('browser')])
+    .find((candidate) => {
+    if (!candidate.currentURI?.spec.split('?')[0].endsWith('/' + page)) return false;
     if (!candidate.browsingContext?.currentWindowGlobal) return false;
     const panel = candidate.closest('panel');
     return !panel || panel.state === 'open';
   });`;
+
+export type ExtensionPage = 'popup.html' | 'options.html' | 'bulk.html';
 
 /**
  * Runs `body` (a function body; `arguments[i]` are the args) inside an open extension page —
@@ -312,7 +321,7 @@ const findPageBrowser = `
  */
 export async function inExtensionPage<T>(
   marionette: MarionetteClient,
-  page: 'popup.html' | 'options.html',
+  page: ExtensionPage,
   body: string,
   args: unknown[] = [],
 ): Promise<T> {
@@ -345,7 +354,7 @@ export function inMessagePopup<T>(
  */
 export async function clickInExtensionPage(
   marionette: MarionetteClient,
-  page: 'popup.html' | 'options.html',
+  page: ExtensionPage,
   selector: string,
 ): Promise<void> {
   await marionette.executeAsync(
