@@ -409,4 +409,35 @@ describeWithChromium('Outlook pane: Microsoft sign-in and Outlook contact sync',
     await page.getByRole('heading', { name: 'Sender' }).waitFor();
     expect(broker.requests.map((request) => request.method)).toContain('GetTokenPopup');
   });
+
+  test('a sync running elsewhere (background pass, another server) shows as running, and the settings follow it to its end', async () => {
+    const consent = await crm.request
+      .post('/api/v1/outlook-sync/consent')
+      .set(user.auth)
+      .send({ accessToken: await entra.issueAccessToken(person, apiClientId) });
+    expect(consent.status).toBe(200);
+    const release = graph.hold();
+    const before = graph.requests.length;
+    const elsewhere = crm.request
+      .post('/api/v1/outlook-sync/run')
+      .set(user.auth)
+      .then((r) => r);
+    try {
+      while (graph.requests.length === before)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const pane = await open();
+      await openSettings(pane.page);
+      const section = pane.page.getByRole('region', { name: 'Outlook contact sync' });
+      await section.getByText('Syncing…').waitFor();
+      expect(await section.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
+      release();
+      // No click: the pane looks again until the run is over.
+      await section.locator('button:enabled', { hasText: 'Sync now' }).waitFor();
+      expect(await section.getByText('Syncing…').count()).toBe(0);
+      await section.getByText(/^On, last sync /).waitFor();
+    } finally {
+      release();
+      expect((await elsewhere).status).toBe(200);
+    }
+  });
 });

@@ -64,6 +64,20 @@ function ContactSyncSettings(props: {
       .then(show, (error: unknown) => setSync({ kind: 'failed', message: errorText(error) }));
   }, [gateway]);
 
+  // A run started elsewhere (background pass, another device): look again until it is over.
+  const runningElsewhere = sync.kind === 'loaded' && sync.status.running && busy === null;
+  useEffect(() => {
+    if (!runningElsewhere) return undefined;
+    const timer = setTimeout(() => {
+      gateway
+        .outlookContactSyncStatus()
+        .then(show, (error: unknown) =>
+          setNotice({ tone: 'error', text: errorText(error), code: null }),
+        );
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [gateway, sync, runningElsewhere]);
+
   const act = async (kind: Exclude<Busy, null>, work: () => Promise<void>) => {
     setBusy(kind);
     setNotice(null);

@@ -193,6 +193,31 @@ describe('Outlook contact sync through Microsoft Graph', () => {
     expect(own.body).toMatchObject({ enabled: true, microsoftAccount: 'alice@contoso.test' });
   });
 
+  it('starts over in the new mailbox when the user consents with another Microsoft account', async () => {
+    const { user, mailbox: first, folderId: firstFolder } = await enabledUser();
+    await createCrmContact(user, { name: 'Moving Contact', email: 'moving@example.com' });
+    await run(user);
+    expect(first.contactsIn(firstFolder)).toHaveLength(1);
+
+    const otherOid = '00000000-0000-4000-8000-0000000c0ffe';
+    const consent = await context.request
+      .post('/api/v1/outlook-sync/consent')
+      .set(user.auth)
+      .send({ accessToken: entraTokenFor(otherOid, { preferred_username: 'other@contoso.test' }) });
+    expect(consent.status).toBe(200);
+    expect(consent.body).toMatchObject({ microsoftAccount: 'other@contoso.test', contactCount: 0 });
+    const status = await run(user);
+    expect(status.lastError).toBeNull();
+    const second = graph.mailbox(otherOid);
+    const folder = second.folderByName('CRM')!;
+    expect(second.contactsIn(folder.id).map((contact) => contact.displayName)).toEqual([
+      'Moving Contact',
+    ]);
+    // The first mailbox is left as it was; the CRM keeps its one contact.
+    expect(first.contactsIn(firstFolder)).toHaveLength(1);
+    expect((await crmContactsOf(user)).map((partner) => partner.name)).toEqual(['Moving Contact']);
+  });
+
   it('refuses to run before consent (409) and a consent without a token (400)', async () => {
     const user = await context.createUser();
     const runBefore = await context.request.post('/api/v1/outlook-sync/run').set(user.auth);

@@ -82,6 +82,17 @@ export class OutlookContactSyncService {
       const failure = asAppError(error);
       throw failure.code === 'internal' ? error : failure;
     }
+    // Another mailbox than the one synced so far (the user consented with another Microsoft
+    // account): its delta link, mirror and the engine's links belong to the old one. Start over
+    // as a first sync (links by CRM id and e-mail; nothing is deleted in the CRM).
+    const otherMailbox =
+      account !== null &&
+      (folderId !== account.folderId ||
+        (account.entraObjectId && mailbox.oid && account.entraObjectId !== mailbox.oid));
+    if (otherMailbox) {
+      await OutlookContactMirrorModel.deleteMany({ userId: userKey(actor) });
+      await new MongoKeyValueStorage(actor.userId).clear();
+    }
     const updated = await OutlookSyncAccountModel.findOneAndUpdate(
       { userId: userKey(actor) },
       {
@@ -89,6 +100,7 @@ export class OutlookContactSyncService {
           enabled: true,
           consentedAt: new Date(),
           folderId,
+          ...(otherMailbox ? { deltaLink: null, contactCount: 0, lastSummary: null } : {}),
           // Entra accepted the token in the exchange above: its claims can be believed now.
           entraObjectId: mailbox.oid ?? null,
           microsoftAccount: mailbox.username ?? null,
