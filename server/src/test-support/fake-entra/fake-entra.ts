@@ -72,6 +72,10 @@ export class FakeEntra {
    * 200 with a page whose "Sign in" link (`#fake-entra-sign-in`) continues to the redirect.
    */
   signInPage = false;
+  /** `expires_in` of the tokens handed out (short ones make a client refresh at once). */
+  accessTokenLifetimeSeconds = 3600;
+  /** Refresh tokens handed out (when `offline_access` was asked for); each is used once. */
+  private readonly refreshTokens = new Map<string, PendingCode>();
   /** The next authorize request is answered with this error (e.g. consent refused). */
   nextAuthorizeError: { error: string; description: string } | undefined;
   private readonly keys: SigningKey[] = [];
@@ -318,9 +322,6 @@ export class FakeEntra {
         .writeHead(400, { 'content-type': 'application/json', ...cors })
         .end(JSON.stringify({ error }));
     };
-    const code = form.get('code') ?? '';
-    const pending = this.codes.get(code);
-    this.codes.delete(code);
     let clientId = form.get('client_id');
     let clientSecret = form.get('client_secret');
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
@@ -329,15 +330,28 @@ export class FakeEntra {
       clientId = decodeURIComponent(id ?? '');
       clientSecret = decodeURIComponent(secret ?? '');
     }
-    if (form.get('grant_type') !== 'authorization_code' || !pending) return fail('invalid_grant');
-    const spa = this.spaRedirectUris.has(pending.redirectUri);
-    if (clientId !== pending.clientId || (!spa && this.clients.get(clientId) !== clientSecret))
-      return fail('invalid_client');
-    if (form.get('redirect_uri') !== pending.redirectUri) return fail('invalid_grant');
-    if (pending.codeChallenge) {
-      const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== pending.codeChallenge)
-        return fail('invalid_grant');
+    let pending: PendingCode | undefined;
+    if (form.get('grant_type') === 'refresh_token') {
+      // Refresh tokens rotate: the one used is spent, the answer carries a new one.
+      const refreshToken = form.get('refresh_token') ?? '';
+      pending = this.refreshTokens.get(refreshToken);
+      this.refreshTokens.delete(refreshToken);
+      if (!pending || clientId !== pending.clientId) return fail('invalid_grant');
+      this.count('refresh');
+    } else {
+      const code = form.get('code') ?? '';
+      pending = this.codes.get(code);
+      this.codes.delete(code);
+      if (form.get('grant_type') !== 'authorization_code' || !pending) return fail('invalid_grant');
+      const spa = this.spaRedirectUris.has(pending.redirectUri);
+      if (clientId !== pending.clientId || (!spa && this.clients.get(clientId) !== clientSecret))
+        return fail('invalid_client');
+      if (form.get('redirect_uri') !== pending.redirectUri) return fail('invalid_grant');
+      if (pending.codeChallenge) {
+        const verifier = form.get('code_verifier') ?? '';
+        if (createHash('sha256').update(verifier).digest('base64url') !== pending.codeChallenge)
+          return fail('invalid_grant');
+      }
     }
     const now = Math.floor(Date.now() / 1000);
     const idToken = await this.sign({
@@ -364,13 +378,19 @@ export class FakeEntra {
     const accessToken = apiScope
       ? await this.issueAccessToken(pending.user, this.apiScopes.get(apiScope)!)
       : randomBytes(32).toString('base64url');
+    let refreshToken: string | undefined;
+    if (requested.includes('offline_access')) {
+      refreshToken = randomBytes(32).toString('base64url');
+      this.refreshTokens.set(refreshToken, pending);
+    }
     res.writeHead(200, { 'content-type': 'application/json', ...cors }).end(
       JSON.stringify({
         token_type: 'Bearer',
         scope: apiScope ? `${apiScope} openid profile email` : 'openid profile email',
-        expires_in: 3600,
+        expires_in: this.accessTokenLifetimeSeconds,
         access_token: accessToken,
         id_token: idToken,
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
       }),
     );
   }
