@@ -151,4 +151,32 @@ describeInThunderbird('Thunderbird: Microsoft Entra ID sign-in (PKCE, web auth f
     expect(await result(before)).toBe('Connected as Li Wei <li.wei@contoso.test>.');
     expect(await webAuthWindowOpen(marionette())).toBe(false);
   });
+
+  it('renews the Microsoft token with the refresh token before it expires, without asking again', async () => {
+    // Tokens that expire within the refresh margin: every use of the sign-in renews it first.
+    entra.signInPage = false;
+    entra.accessTokenLifetimeSeconds = 30;
+    entra.nextUser = fakeEntraUser(tenantId, 'Mara Ionescu');
+    const before = await optionsText('[data-testid="connection-result"]');
+    await clickInExtensionPage(marionette(), 'options.html', '#sign-in-entra');
+    expect(await result(before)).toBe('Connected as Mara Ionescu <mara.ionescu@contoso.test>.');
+    const authorizations = entra.hits.get('authorize');
+    const refreshes = entra.hits.get('refresh') ?? 0;
+
+    // Two product calls in a row: each renews with the refresh token the previous renewal
+    // returned (they rotate), and the CRM accepts every new token.
+    for (const query of ['Bluefin', 'Larchmont']) {
+      const search = await session.control.run<{ error?: string }>('request', {
+        request: { type: 'records/search', query },
+      });
+      expect(search.error).toBeUndefined();
+    }
+    expect(entra.hits.get('refresh')).toBeGreaterThanOrEqual(refreshes + 2);
+    // No new sign-in was needed.
+    expect(entra.hits.get('authorize')).toBe(authorizations);
+    const check = await session.control.run<{ ok: boolean; message: string }>('request', {
+      request: { type: 'options/test-connection' },
+    });
+    expect(check).toMatchObject({ ok: true, message: expect.stringContaining('Mara Ionescu') });
+  });
 });

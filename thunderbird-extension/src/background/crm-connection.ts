@@ -39,7 +39,7 @@ export class CrmConnection {
       baseUrl: settings.serverUrl,
       fetch: this.deps.fetch,
       getAccessToken: () =>
-        overrides.signIn ? this.tokenOf(overrides.signIn) : this.accessToken(),
+        overrides.signIn ? this.tokenOf(overrides.signIn, false) : this.accessToken(),
     });
   }
 
@@ -56,16 +56,24 @@ export class CrmConnection {
 
   async accessToken(): Promise<string | null> {
     const { signIn } = await loadSettings(this.deps.store);
-    return signIn ? this.tokenOf(signIn) : null;
+    return signIn ? this.tokenOf(signIn, true) : null;
   }
 
-  private async tokenOf(signIn: SignIn): Promise<string> {
+  /**
+   * The bearer token of `signIn`, renewed first when it is about to expire. A renewed stored
+   * sign-in is saved; a sign-in being checked before it is saved (`stored` false) is updated in
+   * place, so what the caller saves afterwards carries the new tokens — refresh tokens rotate,
+   * and saving the old one would sign the user out at the next renewal.
+   */
+  private async tokenOf(signIn: SignIn, stored: boolean): Promise<string> {
     if (signIn.kind === 'api-token') return signIn.token;
     if (!needsRefresh(signIn, (this.deps.now ?? Date.now)())) return signIn.accessToken;
     // One refresh at a time: concurrent requests wait for the same new token.
     this.refreshing ??= refreshEntraSignIn(signIn, { fetch: this.deps.fetch, now: this.deps.now })
       .then(async (refreshed) => {
-        await updateSettings(this.deps.store, (settings) => ({ ...settings, signIn: refreshed }));
+        if (stored)
+          await updateSettings(this.deps.store, (settings) => ({ ...settings, signIn: refreshed }));
+        else Object.assign(signIn, refreshed);
         return refreshed.accessToken;
       })
       .finally(() => (this.refreshing = undefined));
