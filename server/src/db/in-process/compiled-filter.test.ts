@@ -3,7 +3,8 @@ import { ObjectId } from 'bson';
 import { Query } from 'mingo';
 import type { Document } from './bson-values';
 import { compileFilter } from './compiled-filter';
-import { baseMingoOptions, validateFilter } from './query';
+import { MongoCommandError } from './errors';
+import { baseMingoOptions, Filter, validateFilter } from './query';
 
 const ids = [
   new ObjectId('65a000000000000000000001'),
@@ -136,5 +137,17 @@ describe('compileFilter (fast path for common filters)', () => {
     expect(
       [{ a: 'b' }, { a: 5 }, { a: ['0', 'z'] }, { a: null }].map((doc) => range?.(doc)),
     ).toEqual([true, false, true, false]);
+  });
+
+  it('leaves an invalid $regex string to mingo, which fails with the server code 51091', () => {
+    expect(compileFilter({ a: { $regex: '(' } })).toBeUndefined();
+    let failure: unknown;
+    try {
+      new Filter({ a: { $regex: '(' } });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(MongoCommandError);
+    expect((failure as MongoCommandError).code).toBe(51091);
   });
 });

@@ -164,6 +164,17 @@ function regexPredicate(field: string, pattern: RegExp): DocumentPredicate {
   };
 }
 
+/** A `$regex` given as a string; an invalid pattern is left to mingo (which reports it). */
+function stringRegexPredicate(field: string, source: string): DocumentPredicate | undefined {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(source);
+  } catch {
+    return undefined;
+  }
+  return regexPredicate(field, pattern);
+}
+
 /** mingo's `$type` for the aliases compiled here: the value itself, arrays are not traversed. */
 const typeTests: Record<string, (value: unknown) => boolean> = {
   string: (value) => typeof value === 'string',
@@ -231,7 +242,7 @@ function conditionPredicate(field: string, condition: unknown): DocumentPredicat
       const options: unknown = condition.$options;
       if (source instanceof RegExp && options === undefined) part = regexPredicate(field, source);
       else if (typeof source === 'string' && (options === undefined || options === ''))
-        part = regexPredicate(field, new RegExp(source));
+        part = stringRegexPredicate(field, source);
     } else {
       part = fieldPredicate(field, operator, condition[operator]);
     }

@@ -182,6 +182,8 @@ export function translateMingoError(error: unknown): unknown {
       ErrorCode.InvalidPipelineOperator,
       `Unrecognized expression '${expression[1]}'`,
     );
+  if (error instanceof SyntaxError && /regular expression/i.test(message))
+    return new MongoCommandError(51091, `Regular expression is invalid: ${message}`);
   if (/immutable field '_id'/.test(message))
     return new MongoCommandError(ErrorCode.ImmutableField, message);
   if (error instanceof MingoError || error instanceof TypeError)
@@ -301,22 +303,29 @@ interface SortEntry {
   keys: unknown[];
 }
 
-/** An ObjectId sort key with its hex computed once (comparisons run n log n times). */
+/** An ObjectId sort key whose hex is computed once, and only when it is compared (ties). */
 class ObjectIdSortKey {
-  constructor(
-    readonly id: ObjectId,
-    readonly hex: string,
-  ) {}
+  private cachedHex: string | undefined;
+
+  constructor(readonly id: ObjectId) {}
+
+  get hex(): string {
+    this.cachedHex ??= this.id.toHexString();
+    return this.cachedHex;
+  }
 }
 
 function prepareSortKey(value: unknown): unknown {
-  return value instanceof ObjectId ? new ObjectIdSortKey(value, value.toHexString()) : value;
+  return value instanceof ObjectId ? new ObjectIdSortKey(value) : value;
 }
 
 function compareSortKeys(left: unknown, right: unknown): number {
   if (left instanceof ObjectIdSortKey) {
-    if (right instanceof ObjectIdSortKey)
-      return left.hex < right.hex ? -1 : left.hex > right.hex ? 1 : 0;
+    if (right instanceof ObjectIdSortKey) {
+      const leftHex = left.hex;
+      const rightHex = right.hex;
+      return leftHex < rightHex ? -1 : leftHex > rightHex ? 1 : 0;
+    }
     return compareValues(left.id, right);
   }
   return compareValues(left, right instanceof ObjectIdSortKey ? right.id : right);
@@ -342,6 +351,7 @@ export function sortDocuments(
     }
     return left.position - right.position;
   };
+  // Every key up front: a value that cannot be sorted (Decimal128) fails even without a tie.
   const entryOf = (document: Document, position: number): SortEntry => ({
     document,
     position,
