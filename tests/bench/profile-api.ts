@@ -12,6 +12,8 @@ import { runLoad } from './http-load';
  * of the scenario under load into `artifacts/profiles/<key>.cpuprofile` (open it in Chrome DevTools).
  *
  *   BENCH_SCENARIO=list,mail BENCH_LEADS=2000 BENCH_PROFILE=1 npx tsx tests/bench/profile-api.ts
+ *
+ * `BENCH_SECONDS` (default 5) and `BENCH_CONNECTIONS` (default 8, as the bench) shape the load.
  */
 async function countCommands(scenario: ApiScenario): Promise<string> {
   const client = mongoose.connection.getClient();
@@ -73,6 +75,9 @@ async function main(): Promise<void> {
   const leads = Number(process.env.BENCH_LEADS ?? 2000);
   const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
   const profile = process.env.BENCH_PROFILE === '1';
+  const connections = process.env.BENCH_CONNECTIONS
+    ? Number(process.env.BENCH_CONNECTIONS)
+    : undefined;
   const database = await connectTestDatabase();
   const bench = await prepareApiBench({ leads });
   const session = new Session();
@@ -89,7 +94,11 @@ async function main(): Promise<void> {
       if (profile) await session.post('Profiler.start');
       const failures = countFailures();
       const cpuBefore = process.cpuUsage();
-      const result = await runLoad({ ...scenario.load, durationSeconds });
+      const result = await runLoad({
+        ...scenario.load,
+        durationSeconds,
+        ...(connections ? { connections } : {}),
+      });
       const cpu = process.cpuUsage(cpuBefore);
       // CPU time per request (this process: app, database and load generator) is steadier than
       // req/s on a shared machine.
