@@ -36,8 +36,8 @@ async function loadEntraConfig(): Promise<EntraClientConfig | null> {
       headers: { Accept: 'application/json' },
     });
     if (!response.ok) return null;
-    const methods = (await response.json()) as { entra?: { outlookAddin?: unknown } };
-    return parseEntraClientConfig(methods.entra?.outlookAddin);
+    const methods = (await response.json()) as { entra?: { publicClient?: unknown } };
+    return parseEntraClientConfig(methods.entra?.publicClient);
   } catch {
     return null;
   }

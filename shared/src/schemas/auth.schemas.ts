@@ -37,8 +37,11 @@ export const authMethodsSchema = z.object({
   entra: z.object({
     enabled: z.boolean(),
     startUrl: z.string().optional(),
-    /** What the Outlook add-in's MSAL (nested app authentication) needs; absent without Entra. */
-    outlookAddin: z
+    /**
+     * What the add-ins sign in with as public clients (Outlook: MSAL nested app authentication;
+     * Thunderbird: launchWebAuthFlow + PKCE); absent without Entra.
+     */
+    publicClient: z
       .object({ clientId: z.string(), authority: z.string(), scopes: z.array(z.string()) })
       .optional(),
   }),

@@ -451,7 +451,7 @@ export class ExtensionService {
     const methods = await (
       await this.deps.connection.anonymousClient()
     ).request({ method: 'GET', path: '/auth/methods', response: authMethodsSchema });
-    const app = methods.entra.outlookAddin;
+    const app = methods.entra.publicClient;
     if (!app || app.scopes.length === 0) return undefined;
     return { authority: app.authority, clientId: app.clientId, scope: app.scopes.join(' ') };
   }

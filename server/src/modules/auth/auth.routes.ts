@@ -49,8 +49,8 @@ export const authModule: AppModule = {
         entra: {
           enabled: Boolean(entra?.clientSecret),
           startUrl: entra?.clientSecret ? entraSignInStartPath : undefined,
-          // The add-in signs in with the API's own app registration and asks for our one scope.
-          outlookAddin: entra
+          // The add-ins sign in with the API's own app registration and ask for our one scope.
+          publicClient: entra
             ? {
                 clientId: entra.clientId,
                 // MSAL.js in the browser talks to Entra itself and refuses http authorities: an

@@ -70,7 +70,7 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
     const methods = await context.request.get('/api/v1/auth/methods').expect(200);
     expect(methods.body.entra).toMatchObject({
       enabled: true,
-      outlookAddin: {
+      publicClient: {
         clientId: clientId.toLowerCase(),
         // The fake is on http: browsers are sent to Entra's https authority (tests route it).
         authority: `https://login.microsoftonline.com/${tenant.toLowerCase()}`,
@@ -107,6 +107,6 @@ describe('console "Sign in with Microsoft" (openid-client against the local Entr
     await plain.request.get('/auth/entra/start').expect(404);
     const methods = await plain.request.get('/api/v1/auth/methods').expect(200);
     expect(methods.body.entra.enabled).toBe(false);
-    expect(methods.body.entra.outlookAddin).toBeUndefined();
+    expect(methods.body.entra.publicClient).toBeUndefined();
   });
 });
