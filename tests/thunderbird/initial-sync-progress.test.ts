@@ -89,8 +89,10 @@ describeInThunderbird('Thunderbird: progress of the first address-book sync', ()
         'options.html',
         'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
       );
-      return text?.includes('Last sync') && !text.includes('so far') ? text : undefined;
+      // The book's change events for the 600 cards just written may start one more (empty) pass
+      // when they arrive after the echo window on a busy machine; wait for the page to settle.
+      return text?.includes('Last sync') && !text.includes('Syncing') ? text : undefined;
     }, 'the finished sync on the options page');
-    expect(line).not.toContain('Syncing');
+    expect(line).not.toContain('so far');
   }, 240_000);
 });
