@@ -28,6 +28,43 @@ describe('index-served queries answer like full scans', () => {
     { n: 10, teamId: teams[0], userId: users[1], active: true, stage: 'new', priority: '2' },
   ];
 
+  // Shaped like the pipeline's queries on leads: teamId, active and type pinned together, with
+  // arrays on one indexed field at a time (MongoDB cannot index parallel arrays), nulls, missing
+  // fields and look-alike values of other types.
+  let indexedPipeline: Collection<Document>;
+  let plainPipeline: Collection<Document>;
+  const pipelineRows: Document[] = [
+    { n: 1, teamId: teams[0], active: true, type: 'opportunity', stageId: 's1', priority: '1' },
+    { n: 2, teamId: teams[0], active: true, type: 'lead', stageId: 's1' },
+    { n: 3, teamId: teams[0], active: false, type: 'opportunity', stageId: 's2' },
+    { n: 4, teamId: teams[0], active: true, type: ['lead', 'opportunity'], stageId: 's2' },
+    { n: 5, teamId: teams[0], active: true, type: null },
+    { n: 6, teamId: teams[0], active: true },
+    { n: 7, teamId: teams[0], active: 1, type: 'opportunity' },
+    { n: 8, teamId: [teams[0], teams[1]], active: true, type: 'opportunity' },
+    { n: 9, teamId: teams[1], active: true, type: 'opportunity', userId: users[0] },
+    { n: 10, active: true, type: 'opportunity' },
+    { n: 11, teamId: null, active: null, type: 'opportunity' },
+    { n: 12, teamId: teams[0], active: [true, false], type: 'opportunity' },
+    { n: 13, teamId: teams[0], active: true, type: 'Opportunity' },
+    { n: 14, teamId: teams[0], type: 'opportunity' },
+  ];
+  const pipelineBoth = (filter: Document): Promise<number[]> =>
+    answersAlike([indexedPipeline, plainPipeline], filter, { n: 1 }, 0);
+
+  beforeAll(async () => {
+    indexedPipeline = database().collection('indexed_pipeline');
+    plainPipeline = database().collection('plain_pipeline');
+    await indexedPipeline.createIndexes([
+      { key: { teamId: 1, active: 1, type: 1, stageId: 1, priority: -1, _id: -1 } },
+      { key: { userId: 1, active: 1, type: 1 } },
+      { key: { teamId: 1, type: 1 }, partialFilterExpression: { active: true } },
+      { key: { type: 1, stageId: 1 }, sparse: true },
+    ]);
+    await indexedPipeline.insertMany(pipelineRows.map((row) => ({ ...row })));
+    await plainPipeline.insertMany(pipelineRows.map((row) => ({ ...row })));
+  });
+
   beforeAll(async () => {
     indexed = database().collection('indexed_leads');
     plain = database().collection('plain_leads');
@@ -41,18 +78,26 @@ describe('index-served queries answer like full scans', () => {
     await plain.insertMany(rows.map((row) => ({ ...row })));
   });
 
-  async function both(filter: Document, sort: Document = { n: 1 }, limit = 0): Promise<number[]> {
+  async function answersAlike(
+    [withIndexes, withoutIndexes]: [Collection<Document>, Collection<Document>],
+    filter: Document,
+    sort: Document,
+    limit: number,
+  ): Promise<number[]> {
     const run = async (collection: Collection<Document>) =>
       (await collection.find(filter).sort(sort).limit(limit).toArray()).map((row) => Number(row.n));
-    const [viaIndexes, viaScan] = await Promise.all([run(indexed), run(plain)]);
+    const [viaIndexes, viaScan] = await Promise.all([run(withIndexes), run(withoutIndexes)]);
     expect(viaIndexes).toEqual(viaScan);
     const [indexedCount, plainCount] = await Promise.all([
-      indexed.countDocuments(filter),
-      plain.countDocuments(filter),
+      withIndexes.countDocuments(filter),
+      withoutIndexes.countDocuments(filter),
     ]);
     expect(indexedCount).toBe(plainCount);
     return viaIndexes;
   }
+
+  const both = (filter: Document, sort: Document = { n: 1 }, limit = 0): Promise<number[]> =>
+    answersAlike([indexed, plain], filter, sort, limit);
 
   it('equality inside $and (as services build filters), including on a compound prefix', async () => {
     expect(await both({ $and: [{}, { teamId: teams[0], active: true }] })).toEqual([
@@ -64,6 +109,54 @@ describe('index-served queries answer like full scans', () => {
     expect(
       await both({ $and: [{ stage: { $in: ['new', 'won'] } }, { teamId: teams[0] }] }),
     ).toEqual([1, 2, 3, 10]);
+  });
+
+  it('compound prefixes: teamId, active and type pinned together (pipeline and summary)', async () => {
+    expect(
+      await pipelineBoth({ $and: [{}, { teamId: teams[0], type: 'opportunity', active: true }] }),
+    ).toEqual([1, 4, 8, 12]);
+    expect(
+      await pipelineBoth({
+        $and: [{ teamId: teams[0] }, { active: true, type: { $in: ['lead', null] } }],
+      }),
+    ).toEqual([2, 4, 5, 6]);
+    expect(
+      await pipelineBoth({ $and: [{ teamId: teams[0], active: true, userId: null }] }),
+    ).toEqual([1, 2, 4, 5, 6, 8, 12, 13]);
+    expect(
+      await pipelineBoth({
+        teamId: { $in: [teams[0], teams[1]] },
+        active: true,
+        type: 'opportunity',
+        stageId: 's1',
+      }),
+    ).toEqual([1]);
+    expect(await pipelineBoth({ teamId: teams[1], active: true })).toEqual([8, 9]);
+    expect(
+      await pipelineBoth({
+        $and: [
+          { teamId: teams[0], active: true },
+          { $or: [{ type: 'lead' }, { type: 'opportunity', stageId: 's2' }] },
+        ],
+      }),
+    ).toEqual([2, 4]);
+  });
+
+  it('compound prefixes: null and missing, mixed types, sparse and partial indexes', async () => {
+    expect(await pipelineBoth({ teamId: null, active: null, type: 'opportunity' })).toEqual([11]);
+    expect(await pipelineBoth({ teamId: null, type: 'opportunity' })).toEqual([10, 11]);
+    expect(await pipelineBoth({ teamId: teams[0], active: 1 })).toEqual([7]);
+    expect(
+      await pipelineBoth({ teamId: teams[0], active: { $in: [true, 1] }, type: 'opportunity' }),
+    ).toEqual([1, 4, 7, 8, 12]);
+    expect(await pipelineBoth({ userId: null, active: true, type: 'opportunity' })).toEqual([
+      1, 4, 8, 10, 12,
+    ]);
+    // The partial index holds active leads only, the sparse one skips documents with neither field.
+    expect(await pipelineBoth({ teamId: teams[0], type: 'opportunity' })).toEqual([
+      1, 3, 4, 7, 8, 12, 14,
+    ]);
+    expect(await pipelineBoth({ type: null, stageId: null })).toEqual([5, 6]);
   });
 
   it('null matches missing, null and arrays holding null, also through an index', async () => {

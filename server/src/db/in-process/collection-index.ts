@@ -124,13 +124,16 @@ export class CollectionIndex {
   readonly fields: string[];
   private readonly partialFilter: Query | undefined;
   private readonly entries = new Map<string, Set<string>>();
-  /** Compound indexes also map the first field alone, for lookups that pin only the prefix. */
-  private readonly prefixEntries: Map<string, Set<string>> | undefined;
+  /**
+   * Compound indexes also map every proper prefix of the key (position k holds the first k + 1
+   * fields), for lookups that pin only the leading fields. Empty for single-field indexes.
+   */
+  private readonly prefixEntries: Array<Map<string, Set<string>>>;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
-    this.prefixEntries = this.fields.length > 1 ? new Map() : undefined;
+    this.prefixEntries = this.fields.slice(1).map(() => new Map<string, Set<string>>());
     this.partialFilter = spec.partialFilterExpression
       ? new Query(
           validateFilter(spec.partialFilterExpression, 'partialFilterExpression'),
@@ -182,25 +185,38 @@ export class CollectionIndex {
     return this.entries.get(key);
   }
 
-  /** Documents whose first indexed field equals `value` (compound indexes only). */
-  lookupPrefix(value: unknown): ReadonlySet<string> | undefined {
-    return this.prefixEntries?.get(canonicalKey(value));
-  }
-
-  get hasPrefixLookup(): boolean {
-    return this.prefixEntries !== undefined;
+  /**
+   * Documents whose first `values.length` indexed fields equal `values` — a proper prefix of a
+   * compound key (use `lookup` for the whole key). Undefined when no document holds it.
+   */
+  lookupPrefix(values: unknown[]): ReadonlySet<string> | undefined {
+    return this.prefixEntries[values.length - 1]?.get(this.keyFor(values));
   }
 
   add(keys: IndexKey[], id: string): void {
     for (const { key } of keys) addTo(this.entries, key, id);
-    if (this.prefixEntries)
-      for (const prefix of prefixKeys(keys)) addTo(this.prefixEntries, prefix, id);
+    this.forEachPrefix(keys, (map, prefix) => addTo(map, prefix, id));
   }
 
+  /** Removes every key of the document (each id leaves all its entries, so shared prefixes go too). */
   remove(keys: IndexKey[], id: string): void {
     for (const { key } of keys) removeFrom(this.entries, key, id);
-    if (this.prefixEntries)
-      for (const prefix of prefixKeys(keys)) removeFrom(this.prefixEntries, prefix, id);
+    this.forEachPrefix(keys, (map, prefix) => removeFrom(map, prefix, id));
+  }
+
+  /** Each proper prefix of each key with its map, built the way `keyFor` joins a prefix. */
+  private forEachPrefix(
+    keys: IndexKey[],
+    visit: (map: Map<string, Set<string>>, prefix: string) => void,
+  ): void {
+    if (this.prefixEntries.length === 0) return;
+    for (const { values } of keys) {
+      let prefix = canonicalKey(values[0]);
+      this.prefixEntries.forEach((map, position) => {
+        if (position > 0) prefix += `\u0000${canonicalKey(values[position])}`;
+        visit(map, prefix);
+      });
+    }
   }
 
   keyValue(values: unknown[]): Document {
@@ -210,10 +226,6 @@ export class CollectionIndex {
     });
     return keyValue;
   }
-}
-
-function prefixKeys(keys: IndexKey[]): Set<string> {
-  return new Set(keys.map(({ values }) => canonicalKey(values[0])));
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, id: string): void {

@@ -45,6 +45,84 @@ describe('Collection', () => {
     expect(chunks.candidates(new Filter({ files_id: files[0], n: 3 }))).toHaveLength(1);
   });
 
+  describe('compound prefixes (the pipeline filters teamId, active and type together)', () => {
+    const types = ['lead', 'opportunity'];
+    function leads(): Collection {
+      const collection = new Collection('db', 'leads');
+      collection.createIndex(
+        parseIndexSpec({ key: { team: 1, active: 1, type: 1, stage: 1 }, name: 'team_pipeline' }),
+      );
+      for (let position = 0; position < 400; position += 1)
+        collection.insert(
+          {
+            _id: position,
+            team: `t${position % 2}`,
+            active: position % 4 < 2,
+            type: types[position % 8 < 4 ? 0 : 1],
+            stage: `s${position % 16 < 8 ? 0 : 1}`,
+          },
+          journal,
+        );
+      return collection;
+    }
+    const count = (collection: Collection, filter: Record<string, unknown>): number =>
+      collection.candidates(new Filter(filter)).length;
+
+    it('narrows by the longest run of pinned leading fields, inside $and too', () => {
+      const collection = leads();
+      expect(count(collection, { team: 't0' })).toBe(200);
+      expect(count(collection, { team: 't0', active: true })).toBe(100);
+      expect(
+        count(collection, { $and: [{}, { team: 't0', type: 'opportunity', active: true }] }),
+      ).toBe(50);
+      expect(count(collection, { $and: [{ $and: [{ team: 't1' }] }, { active: false }] })).toBe(
+        100,
+      );
+      expect(count(collection, { team: 't0', active: true, type: 'lead', stage: 's1' })).toBe(25);
+      // A gap (active not pinned) stops the run at team; a range does not pin.
+      expect(count(collection, { team: 't0', type: 'lead' })).toBe(200);
+      expect(count(collection, { team: 't0', active: { $ne: false }, type: 'lead' })).toBe(200);
+    });
+
+    it('$in lists multiply into several prefix lookups, up to 1000 keys', () => {
+      const collection = leads();
+      expect(count(collection, { team: { $in: ['t0', 't1'] }, active: true, type: 'lead' })).toBe(
+        100,
+      );
+      expect(count(collection, { team: 't0', active: { $in: [] } })).toBe(0);
+      const many = Array.from({ length: 600 }, (_, position) => `t${position}`);
+      // 600 teams x 2 values of active would be 1200 keys: the lookup stops at team.
+      expect(count(collection, { team: { $in: many }, active: { $in: [true, false] } })).toBe(400);
+      expect(count(collection, { team: { $in: many }, active: true })).toBe(200);
+    });
+
+    it('keeps prefix entries right through updates, deletes and rollbacks', () => {
+      const collection = leads();
+      const before = collection.getById('d0');
+      collection.write('d0', { ...before, active: false }, journal);
+      expect(count(collection, { team: 't0', active: true })).toBe(99);
+      expect(count(collection, { team: 't0', active: false })).toBe(101);
+      collection.restore('d0', before);
+      expect(count(collection, { team: 't0', active: true, type: 'lead' })).toBe(50);
+      collection.write('d0', undefined, journal);
+      expect(count(collection, { team: 't0', active: true, type: 'lead' })).toBe(49);
+    });
+
+    it('a sparse or partial compound index serves nothing (it omits documents)', () => {
+      for (const options of [{ sparse: true }, { partialFilterExpression: { active: true } }]) {
+        const collection = new Collection('db', 'partial');
+        collection.createIndex(
+          parseIndexSpec({ key: { team: 1, active: 1 }, name: 'team_active', ...options }),
+        );
+        collection.insert({ _id: 1, team: 't0', active: true }, journal);
+        collection.insert({ _id: 2, active: false }, journal);
+        collection.insert({ _id: 3 }, journal);
+        expect(count(collection, { team: 't0', active: true })).toBe(3);
+        expect(count(collection, { team: null, active: null })).toBe(3);
+      }
+    });
+  });
+
   it('keeps indexes consistent through updates, deletes and rollbacks', () => {
     const collection = collectionWith(3);
     const [first] = collection.all();

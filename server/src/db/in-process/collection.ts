@@ -196,8 +196,9 @@ export class Collection {
    * Documents that may match the filter (a superset; the caller tests each). The planner looks at
    * every conjunct — top-level fields and the clauses of `$and`, however nested — and takes the
    * smallest candidate set among: `_id` pinned by equality/`$in`, an index whose every field is
-   * pinned, a compound index whose first field is pinned, or an `$or` whose every clause is served
-   * that way (the union). Otherwise it scans the collection in natural order.
+   * pinned, the longest pinned leading fields of a compound index, or an `$or` whose every clause
+   * is served that way (the union). Sparse and partial indexes omit documents and serve nothing.
+   * Otherwise it scans the collection in natural order.
    */
   candidates(filter: Filter): Document[] {
     if (filter.matchesAll) return this.all();
@@ -288,24 +289,32 @@ function unionOf(sets: Array<ReadonlySet<string> | undefined>): ReadonlySet<stri
   return union;
 }
 
-/** Ids from an index whose fields are all pinned, or whose first field is (compound indexes). */
+/** Past the first field, at most this many keys per index lookup (the product of `$in` lists). */
+const maxLookupKeys = 1000;
+
+/**
+ * Ids from the longest run of leading index fields pinned by equality: the whole key, or a proper
+ * prefix of a compound key (a superset of the matches: the filter still runs on every candidate).
+ * The run stops before a later field whose `$in` values would take the key count past
+ * `maxLookupKeys` (the first field's values alone are as many lookups as the filter lists).
+ */
 function indexLookup(
   index: CollectionIndex,
   pinned: Map<string, unknown[]>,
 ): ReadonlySet<string> | undefined {
-  const perField = index.fields.map((field) => pinned.get(field));
-  if (perField.every((values) => values !== undefined)) {
-    let combinations: unknown[][] = [[]];
-    for (const values of perField as unknown[][]) {
-      combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
-      if (combinations.length > 1000) break;
-    }
-    if (combinations.length <= 1000)
-      return unionOf(combinations.map((values) => index.lookup(index.keyFor(values))));
+  let combinations: unknown[][] = [[]];
+  let length = 0;
+  for (const field of index.fields) {
+    const values = pinned.get(field);
+    if (values === undefined) break;
+    if (length > 0 && combinations.length * values.length > maxLookupKeys) break;
+    combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
+    length += 1;
   }
-  const prefixValues = perField[0];
-  if (!index.hasPrefixLookup || prefixValues === undefined) return undefined;
-  return unionOf(prefixValues.map((value) => index.lookupPrefix(value)));
+  if (length === 0) return undefined;
+  if (length === index.fields.length)
+    return unionOf(combinations.map((values) => index.lookup(index.keyFor(values))));
+  return unionOf(combinations.map((values) => index.lookupPrefix(values)));
 }
 
 /**
