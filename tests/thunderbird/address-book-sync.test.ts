@@ -11,6 +11,7 @@ import {
   readCrmAddressBook,
   waitForOptionsPage,
 } from './harness/thunderbird-ui';
+import { eventually } from '../support/eventually';
 
 // Real Thunderbird, real server: the "CRM" address book in two-way sync with the salesperson's
 // contacts. Edits in Thunderbird go through Thunderbird's own address-book code (as the UI does).
@@ -23,20 +24,6 @@ interface Partner {
   id: string;
   name: string;
   jobPosition: string;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describeInThunderbird('Thunderbird: CRM address book in two-way sync', () => {

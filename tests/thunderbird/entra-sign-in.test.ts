@@ -12,6 +12,7 @@ import {
   trustCertificateAuthority,
   waitForOptionsPage,
 } from './harness/thunderbird-ui';
+import { eventually } from '../support/eventually';
 
 // Real Thunderbird, real server, the local Entra fake the server's own tests use: "Sign in with
 // Microsoft" on the options page, with nothing typed but the server address. The extension reads
@@ -23,20 +24,6 @@ import {
 const mode = thunderbirdTestMode();
 const describeInThunderbird = mode.run ? describe : describe.skip;
 if (!mode.run) console.warn(mode.reason);
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describeInThunderbird('Thunderbird: Microsoft Entra ID sign-in (PKCE, web auth flow)', () => {
   const tenantId = randomUUID();

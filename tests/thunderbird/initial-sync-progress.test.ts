@@ -8,6 +8,7 @@ import {
   readCrmAddressBook,
   waitForOptionsPage,
 } from './harness/thunderbird-ui';
+import { eventually } from '../support/eventually';
 
 // Real Thunderbird, real server: the first sync of a salesperson with 600 CRM contacts (more than
 // one page of the change feed), watched on the options page. The server holds the second page
@@ -16,20 +17,6 @@ import {
 const mode = thunderbirdTestMode();
 const describeInThunderbird = mode.run ? describe : describe.skip;
 if (!mode.run) console.warn(mode.reason);
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describeInThunderbird('Thunderbird: progress of the first address-book sync', () => {
   let session: ThunderbirdSession;
@@ -64,14 +51,18 @@ describeInThunderbird('Thunderbird: progress of the first address-book sync', ()
       await waitForOptionsPage(session.thunderbird.marionette);
       void session.control.run('request', { request: { type: 'sync/run-now' } }, 180_000);
 
-      const shown = await eventually(async () => {
-        const text = await inExtensionPage<string | null>(
-          session.thunderbird.marionette,
-          'options.html',
-          'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
-        );
-        return text?.includes('contacts so far') ? text : undefined;
-      }, 'the sync progress on the options page');
+      const shown = await eventually(
+        async () => {
+          const text = await inExtensionPage<string | null>(
+            session.thunderbird.marionette,
+            'options.html',
+            'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
+          );
+          return text?.includes('contacts so far') ? text : undefined;
+        },
+        'the sync progress on the options page',
+        90_000,
+      );
       expect(shown).toContain('Syncing: 500 contacts so far');
       expect(gate.held()).toBeGreaterThanOrEqual(1);
     } finally {
@@ -83,16 +74,20 @@ describeInThunderbird('Thunderbird: progress of the first address-book sync', ()
     expect(status.lastError).toBeUndefined();
     const cards = await readCrmAddressBook(session.thunderbird.marionette);
     expect(cards.filter((card) => card.vCard.includes('Progress Contact'))).toHaveLength(600);
-    const line = await eventually(async () => {
-      const text = await inExtensionPage<string | null>(
-        session.thunderbird.marionette,
-        'options.html',
-        'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
-      );
-      // The book's change events for the 600 cards just written may start one more (empty) pass
-      // when they arrive after the echo window on a busy machine; wait for the page to settle.
-      return text?.includes('Last sync') && !text.includes('Syncing') ? text : undefined;
-    }, 'the finished sync on the options page');
+    const line = await eventually(
+      async () => {
+        const text = await inExtensionPage<string | null>(
+          session.thunderbird.marionette,
+          'options.html',
+          'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
+        );
+        // The book's change events for the 600 cards just written may start one more (empty) pass
+        // when they arrive after the echo window on a busy machine; wait for the page to settle.
+        return text?.includes('Last sync') && !text.includes('Syncing') ? text : undefined;
+      },
+      'the finished sync on the options page',
+      90_000,
+    );
     expect(line).not.toContain('so far');
   }, 240_000);
 });

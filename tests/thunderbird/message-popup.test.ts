@@ -19,6 +19,7 @@ import {
   showMailInThreePane,
   inExtensionPage,
 } from './harness/thunderbird-ui';
+import { eventually } from '../support/eventually';
 
 // Real Thunderbird, real server: a mail opened, the inbox-crm button in its header clicked, and
 // the popup's own UI driven — the sender's card, "Create opportunity" through the editable draft
@@ -42,20 +43,6 @@ interface Lead {
   tagIds: string[];
   expectedRevenue: number;
   partnerId: string | null;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describeInThunderbird('Thunderbird: the message popup driven in the real client', () => {

@@ -7,6 +7,7 @@ import {
   inExtensionPage,
   waitForOptionsPage,
 } from './harness/thunderbird-ui';
+import { eventually } from '../support/eventually';
 
 // Real Thunderbird, real server: the options page as a new user meets it. The server address is
 // typed, "Test connection" is clicked with a real (WebDriver) click, Thunderbird's own add-on
@@ -15,20 +16,6 @@ import {
 const mode = thunderbirdTestMode();
 const describeInThunderbird = mode.run ? describe : describe.skip;
 if (!mode.run) console.warn(mode.reason);
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describeInThunderbird('Thunderbird: options page, host permission prompt and sign-in', () => {
   let session: ThunderbirdSession;
