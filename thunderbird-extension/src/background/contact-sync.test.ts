@@ -106,4 +106,38 @@ describe('contact sync scheduling', () => {
       expect.objectContaining({ periodInMinutes: 15 }),
     );
   });
+
+  it('lets a timer tick during a running sync go (the run covers it), unlike a user edit', async () => {
+    const releases: Array<() => void> = [];
+    const runner = jest.fn(
+      () =>
+        new Promise<{ conflicts: number }>((resolve) =>
+          releases.push(() => resolve({ conflicts: 0 })),
+        ),
+    );
+    const { fake, addressBook, onAlarm, sync } = setup(runner);
+    const bookId = await addressBook.ensureBook();
+    const running = sync.runNow();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    onAlarm.fire({ name: contactSyncAlarm, scheduledTime: 0 });
+    releases.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runner).toHaveBeenCalledTimes(1);
+    await running;
+
+    const next = sync.runNow();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    fake.user.add(
+      bookId,
+      'u2',
+      'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Typed\r\nUID:u2\r\nEND:VCARD\r\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    releases.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The edit arrived during the run: one more pass right after it.
+    expect(runner).toHaveBeenCalledTimes(3);
+    releases.shift()!();
+    await next;
+  });
 });

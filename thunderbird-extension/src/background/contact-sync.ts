@@ -134,7 +134,8 @@ export function createContactSync(deps: ContactSyncDeps) {
     /** Synchronously, at the top level of the background script. */
     registerListeners(): void {
       deps.alarms.onAlarm.addListener((alarm) => {
-        if (alarm.name === contactSyncAlarm) void runNow();
+        // A timer tick while a sync runs is covered by that run: no second pass right after it.
+        if (alarm.name === contactSyncAlarm && !running) void runNow();
       });
       // The engine records which cards changed (and scans the book after a wake-up); this only
       // makes a user's edit reach the CRM within seconds instead of at the next timer.
