@@ -81,8 +81,7 @@ describeInThunderbird('Thunderbird: progress of the first address-book sync', ()
           'options.html',
           'return document.querySelector(\'[data-testid="sync-status"]\')?.textContent ?? null;',
         );
-        // The book's change events for the 600 cards just written may start one more (empty) pass
-        // when they arrive after the echo window on a busy machine; wait for the page to settle.
+        // Another pass may follow (a late change event on a busy machine); it must end as well.
         return text?.includes('Last sync') && !text.includes('Syncing') ? text : undefined;
       },
       'the finished sync on the options page',
