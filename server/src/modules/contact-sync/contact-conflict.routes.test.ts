@@ -3,50 +3,20 @@ import { Types } from 'mongoose';
 import type {
   ContactConflictPage,
   ContactConflictResolveResponse,
-  ContactSyncFeedResponse,
-  ContactSyncPushResponse,
   ContactSyncResult,
 } from '@inbox-crm/shared/schemas';
 import { useTestDatabase } from '../../db/test-database';
 import { createTestContext, type TestUser } from '../../test-support/test-context';
-import { buildActor } from '../auth/actor-factory';
 import { MessageModel } from '../messages/message.model';
 import { PartnerModel } from '../partners/partner.model';
 import { archivePartner, updatePartner } from '../partners/partner.service';
-import { UserModel } from '../users/user.model';
 import { ContactConflictModel } from './contact-sync.model';
+import { actorOf, contactSyncRequests } from './contact-sync.test-support';
 
 useTestDatabase();
 jest.setTimeout(60_000);
 const context = createTestContext();
-
-async function actorOf(user: TestUser) {
-  const record = await UserModel.findById(user.userId).lean();
-  if (!record) throw new Error('test user missing');
-  return buildActor(record, 'api-token');
-}
-
-async function push(
-  user: TestUser,
-  changes: unknown[],
-  clientId = 'tb-laptop',
-): Promise<ContactSyncPushResponse> {
-  const response = await context.request
-    .post('/api/v1/sync/contacts')
-    .set(user.auth)
-    .send({ clientId, host: 'thunderbird', device: "Sofia's laptop", changes });
-  expect(response.status).toBe(200);
-  return response.body as ContactSyncPushResponse;
-}
-
-async function feed(user: TestUser, token?: string): Promise<ContactSyncFeedResponse> {
-  const response = await context.request
-    .get('/api/v1/sync/contacts')
-    .query(token ? { token } : {})
-    .set(user.auth);
-  expect(response.status).toBe(200);
-  return response.body as ContactSyncFeedResponse;
-}
+const { push, feed } = contactSyncRequests(context);
 
 async function syncedToken(user: TestUser): Promise<string> {
   let page = await feed(user);
